@@ -1,0 +1,13 @@
+#pragma once
+// Small builders for the responses handlers return.
+
+#include <boost/json/value.hpp>
+
+#include "http/request.hpp"
+
+namespace http {
+
+Response json_response(beast_http::status status, const boost::json::value& body);
+Response empty_response(beast_http::status status);  // 204 and friends
+
+}  // namespace http
