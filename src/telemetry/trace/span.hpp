@@ -43,6 +43,9 @@ class Span {
   void set_attribute(std::string_view key, const char* value) noexcept {
     set_attribute(key, std::string_view(value));
   }
+  void set_attribute(std::string_view key, const std::string& value) noexcept {
+    set_attribute(key, std::string_view(value));
+  }
   void set_attribute(std::string_view key, std::int64_t value) noexcept;
   void set_attribute(std::string_view key, int value) noexcept {
     set_attribute(key, static_cast<std::int64_t>(value));

@@ -1,0 +1,179 @@
+#include "app/config.hpp"
+
+#include <boost/asio/ip/address.hpp>
+#include <charconv>
+#include <cstdlib>
+#include <map>
+#include <thread>
+
+namespace app {
+
+EnvLookup process_environment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+namespace {
+
+// Thrown inside this file only; load_config turns it into a ConfigError.
+struct Invalid {
+  std::string message;
+};
+
+template <class Integer>
+Integer parse_integer(const std::string& setting, const std::string& text, Integer min,
+                      Integer max, std::string_view what) {
+  Integer value{};
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end || value < min || value > max) {
+    throw Invalid{setting + ": '" + text + "' is not " + std::string(what) + " (" +
+                  std::to_string(min) + "-" + std::to_string(max) + ")"};
+  }
+  return value;
+}
+
+std::chrono::milliseconds parse_millis(const std::string& setting, const std::string& text) {
+  return std::chrono::milliseconds(
+      parse_integer<std::int64_t>(setting, text, 1, 3'600'000, "a duration in milliseconds"));
+}
+
+void check_database_url(const std::string& setting, const std::string& url) {
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) {
+    throw Invalid{setting + ": '" + url + "' is not a URL (expected sqlite://path)"};
+  }
+  const std::string scheme = url.substr(0, scheme_end);
+  if (scheme != "sqlite") {
+    throw Invalid{setting + ": unknown scheme '" + scheme + "' (supported: sqlite)"};
+  }
+  if (url.size() == scheme_end + 3) throw Invalid{setting + ": sqlite:// needs a file path"};
+}
+
+void check_address(const std::string& setting, const std::string& address) {
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(address, ec);
+  if (ec) throw Invalid{setting + ": '" + address + "' is not an IP address"};
+}
+
+// Applies one setting by its environment-variable name; flags map onto the same names.
+void apply(Config& config, const std::string& name, const std::string& value) {
+  if (name == "BOARD_LISTEN_ADDRESS") {
+    check_address(name, value);
+    config.listen_address = value;
+  } else if (name == "BOARD_PORT") {
+    config.port = parse_integer<std::uint16_t>(name, value, 0, 65535, "a port number");
+  } else if (name == "DATABASE_URL") {
+    check_database_url(name, value);
+    config.database_url = value;
+  } else if (name == "BOARD_THREADS") {
+    config.io_threads = parse_integer<unsigned>(name, value, 1, 256, "a thread count");
+  } else if (name == "BOARD_DB_THREADS") {
+    config.db_threads = parse_integer<unsigned>(name, value, 1, 64, "a thread count");
+  } else if (name == "BOARD_DB_QUEUE_LIMIT") {
+    config.db_queue_limit = parse_integer<std::size_t>(name, value, 1, 1'000'000, "a job count");
+  } else if (name == "BOARD_MAX_BODY_BYTES") {
+    config.max_body_bytes =
+        parse_integer<std::size_t>(name, value, 1024, 64 * 1024 * 1024, "a size in bytes");
+  } else if (name == "BOARD_MAX_HEADER_BYTES") {
+    config.max_header_bytes =
+        parse_integer<std::size_t>(name, value, 1024, 1024 * 1024, "a size in bytes");
+  } else if (name == "BOARD_HEADER_TIMEOUT_MS") {
+    config.header_timeout = parse_millis(name, value);
+  } else if (name == "BOARD_BODY_TIMEOUT_MS") {
+    config.body_timeout = parse_millis(name, value);
+  } else if (name == "BOARD_IDLE_TIMEOUT_MS") {
+    config.idle_timeout = parse_millis(name, value);
+  } else if (name == "BOARD_SHUTDOWN_TIMEOUT_MS") {
+    config.shutdown_timeout = parse_millis(name, value);
+  } else if (name == "BOARD_PASSWORD_HASH") {
+    if (value != "interactive" && value != "min") {
+      throw Invalid{name + ": '" + value + "' is not one of interactive, min"};
+    }
+    config.password_hash_profile = value;
+  } else if (name == "BOARD_TOKEN_TTL_SECONDS") {
+    config.token_ttl = std::chrono::seconds(
+        parse_integer<std::int64_t>(name, value, 60, 365 * 24 * 3600, "a duration in seconds"));
+  } else if (name == "BOARD_CLIENT_LOG_RATE") {
+    // "<requests>/<seconds>", e.g. 20/10s (the "s" is optional)
+    const std::size_t slash = value.find('/');
+    if (slash == std::string::npos) throw Invalid{name + ": '" + value + "' is not REQUESTS/SECONDSs"};
+    std::string seconds = value.substr(slash + 1);
+    if (!seconds.empty() && seconds.back() == 's') seconds.pop_back();
+    config.client_log_requests =
+        parse_integer<unsigned>(name, value.substr(0, slash), 1, 100'000, "a request count");
+    config.client_log_window = std::chrono::seconds(
+        parse_integer<std::int64_t>(name, seconds, 1, 3600, "a window in seconds"));
+  }
+}
+
+const std::map<std::string, std::string, std::less<>>& flag_names() {
+  static const auto* flags = new std::map<std::string, std::string, std::less<>>{
+      {"--listen-address", "BOARD_LISTEN_ADDRESS"},
+      {"--port", "BOARD_PORT"},
+      {"--database-url", "DATABASE_URL"},
+      {"--threads", "BOARD_THREADS"},
+  };
+  return *flags;
+}
+
+constexpr const char* kEnvironmentSettings[] = {
+    "BOARD_LISTEN_ADDRESS",    "BOARD_PORT",          "DATABASE_URL",
+    "BOARD_THREADS",           "BOARD_DB_THREADS",    "BOARD_DB_QUEUE_LIMIT",
+    "BOARD_MAX_BODY_BYTES",    "BOARD_MAX_HEADER_BYTES", "BOARD_HEADER_TIMEOUT_MS",
+    "BOARD_BODY_TIMEOUT_MS",   "BOARD_IDLE_TIMEOUT_MS", "BOARD_SHUTDOWN_TIMEOUT_MS",
+    "BOARD_PASSWORD_HASH",     "BOARD_TOKEN_TTL_SECONDS", "BOARD_CLIENT_LOG_RATE",
+};
+
+}  // namespace
+
+std::variant<ConfigRequest, ConfigError> load_config(int argc, const char* const* argv,
+                                                     const EnvLookup& env) {
+  ConfigRequest request;
+  try {
+    for (const char* name : kEnvironmentSettings) {
+      if (auto value = env(name)) apply(request.config, name, *value);
+    }
+    for (int i = 1; i < argc; ++i) {
+      const std::string_view arg = argv[i];
+      if (arg == "--help" || arg == "-h") {
+        request.kind = ConfigRequest::Kind::help;
+        return request;
+      }
+      if (arg == "--version") {
+        request.kind = ConfigRequest::Kind::version;
+        return request;
+      }
+      const std::size_t equals = arg.find('=');
+      const std::string_view flag = arg.substr(0, equals);
+      const auto known = flag_names().find(flag);
+      if (known == flag_names().end()) throw Invalid{"unknown option '" + std::string(arg) + "'"};
+      std::string value;
+      if (equals != std::string_view::npos) {
+        value = std::string(arg.substr(equals + 1));
+      } else if (i + 1 < argc) {
+        value = argv[++i];
+      } else {
+        throw Invalid{std::string(flag) + ": missing value"};
+      }
+      apply(request.config, known->second, value);
+    }
+  } catch (const Invalid& invalid) {
+    return ConfigError{invalid.message};
+  }
+  if (request.config.io_threads == 0) {
+    request.config.io_threads = std::max(1u, std::thread::hardware_concurrency());
+  }
+  return request;
+}
+
+std::string usage_text() {
+  return "usage: realtime-board-api [--listen-address ADDR] [--port N] [--database-url URL]\n"
+         "                          [--threads N] [--version] [--help]\n"
+         "Every setting is also an environment variable; see README.md for the full table.\n";
+}
+
+}  // namespace app

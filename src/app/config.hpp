@@ -1,0 +1,51 @@
+#pragma once
+// The service's settings: environment variables, some also as command-line flags
+// (a flag wins). Every setting, its default and meaning is in README.md's table.
+// Invalid values stop start-up with one line naming the setting (exit status 2).
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace app {
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+EnvLookup process_environment();
+
+struct Config {
+  std::string listen_address = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::string database_url = "sqlite://data/board.db";
+  unsigned io_threads = 0;  // 0: one per core
+  unsigned db_threads = 4;
+  std::size_t db_queue_limit = 1024;
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_header_bytes = 8 * 1024;
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds body_timeout{30'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds shutdown_timeout{10'000};
+  std::string password_hash_profile = "interactive";  // interactive | min (min: for tests only)
+  std::chrono::seconds token_ttl{24 * 3600};
+  unsigned client_log_requests = 20;  // per client address ...
+  std::chrono::seconds client_log_window{10};  // ... in this window
+};
+
+struct ConfigError {
+  std::string message;  // "BOARD_PORT: 'abc' is not a port number (0-65535)"
+};
+
+struct ConfigRequest {
+  enum class Kind { run, help, version } kind = Kind::run;
+  Config config;
+};
+
+std::variant<ConfigRequest, ConfigError> load_config(int argc, const char* const* argv,
+                                                     const EnvLookup& env);
+
+std::string usage_text();
+
+}  // namespace app

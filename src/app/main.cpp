@@ -1,0 +1,43 @@
+// realtime-board-api: the backend of a real-time collaborative board.
+#include <cstdio>
+#include <cstdlib>
+
+#include "app/config.hpp"
+#include "app/service.hpp"
+#include "app/telemetry_setup.hpp"
+
+#ifndef RB_SERVICE_VERSION
+#define RB_SERVICE_VERSION "dev"
+#endif
+
+int main(int argc, char** argv) {
+  auto request = app::load_config(argc, argv, app::process_environment());
+  if (const auto* error = std::get_if<app::ConfigError>(&request)) {
+    std::fprintf(stderr, "realtime-board-api: invalid configuration: %s\n", error->message.c_str());
+    return 2;
+  }
+  const auto& config_request = std::get<app::ConfigRequest>(request);
+  if (config_request.kind == app::ConfigRequest::Kind::help) {
+    std::fputs(app::usage_text().c_str(), stdout);
+    return 0;
+  }
+  if (config_request.kind == app::ConfigRequest::Kind::version) {
+    std::printf("realtime-board-api %s\n", RB_SERVICE_VERSION);
+    return 0;
+  }
+
+  auto telemetry = app::setup_telemetry([](const char* name) { return std::getenv(name); });
+  if (const auto* error = std::get_if<app::TelemetryError>(&telemetry)) {
+    std::fprintf(stderr, "realtime-board-api: invalid configuration: %s\n", error->message.c_str());
+    return 2;
+  }
+  auto& ready = std::get<app::Telemetry>(telemetry);
+  const int status = app::run_service(config_request.config, ready);
+
+  // One deadline for spans, a short one for the last log lines: exit stays bounded
+  // even when the collector is unreachable.
+  const auto now = std::chrono::steady_clock::now();
+  const auto spans_deadline = now + ready.tracing->config().batch.export_timeout;
+  ready.shutdown(spans_deadline, spans_deadline + std::chrono::seconds(2));
+  return status;
+}

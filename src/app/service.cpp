@@ -1,0 +1,123 @@
+#include "app/service.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <thread>
+#include <unistd.h>
+
+#include "api/routes.hpp"
+#include "http/server.hpp"
+#include "storage/storage.hpp"
+
+namespace app {
+
+namespace {
+
+domain::AccountOptions account_options(const Config& config) {
+  domain::AccountOptions options;
+  options.password_cost = config.password_hash_profile == "min"
+                              ? domain::PasswordCost::minimal()
+                              : domain::PasswordCost::interactive();
+  options.token_ttl = config.token_ttl;
+  return options;
+}
+
+http::ServerOptions server_options(const Config& config) {
+  http::ServerOptions options;
+  options.listen_address = config.listen_address;
+  options.port = config.port;
+  options.max_body_bytes = config.max_body_bytes;
+  options.max_header_bytes = config.max_header_bytes;
+  options.header_timeout = config.header_timeout;
+  options.body_timeout = config.body_timeout;
+  options.idle_timeout = config.idle_timeout;
+  return options;
+}
+
+// Start-up work (migrations) is traced like a request, under one "startup" span.
+storage::Storage open_storage(const Config& config, Telemetry& telemetry) {
+  telemetry::Span span = telemetry.tracing->tracer().start_span(
+      "startup", telemetry::SpanKind::internal, telemetry::SpanContext{});
+  telemetry::RequestIdentity identity{"startup", std::nullopt};
+  const telemetry::Context ctx(*telemetry.logger, span, identity);
+  storage::StorageOptions options;
+  options.threads = config.db_threads;
+  options.max_pending = config.db_queue_limit;
+  options.accounts = account_options(config);
+  return storage::open(ctx, config.database_url, options);
+}
+
+}  // namespace
+
+int run_service(const Config& config, Telemetry& telemetry) {
+  const auto& logger = *telemetry.logger;
+  telemetry.log_startup();
+
+  std::optional<storage::Storage> storage;
+  try {
+    storage.emplace(open_storage(config, telemetry));
+  } catch (const std::exception& failure) {
+    logger.error("app", "cannot open the database",
+                 {{"database_url", config.database_url}, {"error", failure.what()}});
+    return 1;
+  }
+
+  api::ClientLogOptions client_logs;
+  client_logs.rate_requests = config.client_log_requests;
+  client_logs.rate_window = config.client_log_window;
+  api::Dependencies dependencies{*storage, storage->executor(), logger, client_logs};
+  http::Router router;
+  api::register_routes(router, dependencies);
+
+  boost::asio::io_context io(static_cast<int>(config.io_threads));
+  http::Server server(io, server_options(config), router, telemetry.tracing->tracer(), logger);
+  std::uint16_t port = 0;
+  try {
+    port = server.start();
+  } catch (const std::exception& failure) {
+    logger.error("app", "cannot listen",
+                 {{"address", config.listen_address},
+                  {"port", static_cast<std::int64_t>(config.port)},
+                  {"error", failure.what()}});
+    return 1;
+  }
+  const std::string url = "http://" + config.listen_address + ":" + std::to_string(port);
+  logger.info("app", "listening",
+              {{"address", config.listen_address},
+               {"port", static_cast<std::int64_t>(port)},
+               {"url", url},
+               {"io_threads", static_cast<std::int64_t>(config.io_threads)},
+               {"db_threads", static_cast<std::int64_t>(config.db_threads)}});
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  bool stopping = false;
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int signal_number) {
+        if (ec) return;
+        if (stopping) {
+          // The operator asked twice: leave now, without waiting for anything.
+          static constexpr char kMessage[] = "second signal: exiting immediately\n";
+          [[maybe_unused]] auto ignored = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+          std::_Exit(128 + signal_number);
+        }
+        stopping = true;
+        logger.info("app", "shutting down",
+                    {{"signal", signal_number},
+                     {"grace_ms", static_cast<std::int64_t>(config.shutdown_timeout.count())}});
+        server.shutdown(config.shutdown_timeout, [&io] { io.stop(); });
+        signals.async_wait(on_signal);
+      };
+  signals.async_wait(on_signal);
+
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < config.io_threads; ++i) threads.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& thread : threads) thread.join();
+
+  storage.reset();  // waits for running database jobs, then closes connections
+  logger.info("app", "stopped");
+  return 0;
+}
+
+}  // namespace app

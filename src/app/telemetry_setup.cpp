@@ -1,0 +1,93 @@
+#include "app/telemetry_setup.hpp"
+
+#include <unistd.h>
+
+#include "telemetry/export/otlp_exporter.hpp"
+#include "telemetry/trace/batch_span_processor.hpp"
+#include "telemetry/trace/console_exporter.hpp"
+
+namespace app {
+
+namespace {
+
+std::unique_ptr<telemetry::SpanExporter> make_exporter(telemetry::ExporterKind kind,
+                                                       const telemetry::EnvLookup& getenv,
+                                                       const telemetry::Resource& resource,
+                                                       const telemetry::logs::Logger& logger) {
+  if (kind == telemetry::ExporterKind::console) {
+    return std::make_unique<telemetry::ConsoleSpanExporter>(resource, STDERR_FILENO);
+  }
+  return telemetry::make_otlp_exporter(telemetry::OtlpConfig::from_env(getenv), resource,
+                                       logger);
+}
+
+}  // namespace
+
+std::variant<Telemetry, TelemetryError> setup_telemetry(const telemetry::EnvLookup& getenv) {
+  auto log_options = telemetry::logs::LoggerOptions::from_env(getenv, isatty(STDOUT_FILENO) == 1);
+  if (!log_options) return TelemetryError{log_options.error()};
+  auto logger = telemetry::logs::try_make_logger(std::move(*log_options));
+  if (!logger) return TelemetryError{logger.error()};
+
+  Telemetry result;
+  result.logger = std::move(*logger);
+
+  telemetry::TracingConfig config = telemetry::TracingConfig::from_env(getenv);
+  result.warnings = config.warnings;
+  telemetry::Resource resource = telemetry::Resource::from_env(getenv, result.warnings);
+
+  std::vector<std::unique_ptr<telemetry::SpanProcessor>> processors;
+  if (config.enabled) {
+    try {
+      for (const auto kind : config.exporters) {
+        auto exporter = make_exporter(kind, getenv, resource, *result.logger);
+        if (!result.exporters_description.empty()) result.exporters_description += ", ";
+        result.exporters_description += exporter->describe();
+        const telemetry::logs::Logger* logger_for_warnings = result.logger.get();
+        processors.push_back(std::make_unique<telemetry::BatchSpanProcessor>(
+            std::move(exporter), config.batch, [logger_for_warnings](std::string_view warning) {
+              logger_for_warnings->warn("telemetry", warning);
+            }));
+      }
+    } catch (const telemetry::OtlpConfigError& error) {
+      std::string message;
+      for (const auto& line : error.errors()) message += (message.empty() ? "" : "; ") + line;
+      return TelemetryError{message};
+    }
+  }
+  result.tracing =
+      telemetry::TracerProvider::create(std::move(config), std::move(resource), std::move(processors));
+  return result;
+}
+
+void Telemetry::log_startup() const {
+  for (const auto& warning : warnings) logger->warn("telemetry", warning);
+  const auto& config = tracing->config();
+  const std::string_view service = tracing->resource().get_string("service.name");
+  if (!config.enabled) {
+    logger->info("telemetry", "tracing off: logs only",
+                 {{"service_name", service},
+                  {"reason", config.sdk_disabled ? "OTEL_SDK_DISABLED=true"
+                                                 : "no OTEL_EXPORTER_OTLP_ENDPOINT or "
+                                                   "OTEL_TRACES_EXPORTER set"}});
+    return;
+  }
+  const std::string sampler = std::string(telemetry::to_string(config.sampler.kind)) +
+                              (config.sampler.kind == telemetry::SamplerKind::traceidratio ||
+                                       config.sampler.kind ==
+                                           telemetry::SamplerKind::parentbased_traceidratio
+                                   ? "(" + std::to_string(config.sampler.ratio) + ")"
+                                   : "");
+  logger->info("telemetry", "tracing on",
+               {{"service_name", service},
+                {"exporters", exporters_description.empty() ? "none" : exporters_description},
+                {"sampler", sampler}});
+}
+
+void Telemetry::shutdown(std::chrono::steady_clock::time_point spans_deadline,
+                         std::chrono::steady_clock::time_point logs_deadline) const {
+  tracing->shutdown(spans_deadline);
+  logger->shutdown(logs_deadline);
+}
+
+}  // namespace app

@@ -1,0 +1,35 @@
+#pragma once
+// Builds the service's logger and tracer from the environment (LOG_*, OTEL_*), and
+// says in one start-up line what tracing does: on or off, protocol, endpoint,
+// sampler and service name.
+
+#include <memory>
+#include <string>
+#include <variant>
+
+#include "telemetry/logs/async_logger.hpp"
+#include "telemetry/trace/tracer.hpp"
+
+namespace app {
+
+struct Telemetry {
+  std::unique_ptr<telemetry::logs::AsyncLogger> logger;
+  std::unique_ptr<telemetry::TracerProvider> tracing;
+  std::vector<std::string> warnings;  // logged once the logger runs
+
+  // Writes the start-up line describing the tracing pipeline.
+  void log_startup() const;
+  // Flushes spans, then logs; each within its own share of the deadline.
+  void shutdown(std::chrono::steady_clock::time_point spans_deadline,
+                std::chrono::steady_clock::time_point logs_deadline) const;
+
+  std::string exporters_description;
+};
+
+struct TelemetryError {
+  std::string message;  // starts with the variable's name
+};
+
+std::variant<Telemetry, TelemetryError> setup_telemetry(const telemetry::EnvLookup& getenv);
+
+}  // namespace app

@@ -1,0 +1,21 @@
+#include "http/response.hpp"
+
+#include <boost/json/serialize.hpp>
+
+namespace http {
+
+Response json_response(beast_http::status status, const boost::json::value& body) {
+  Response response{status, 11};
+  response.set(beast_http::field::content_type, "application/json");
+  response.body() = boost::json::serialize(body);
+  response.prepare_payload();
+  return response;
+}
+
+Response empty_response(beast_http::status status) {
+  Response response{status, 11};
+  response.prepare_payload();
+  return response;
+}
+
+}  // namespace http

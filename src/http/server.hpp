@@ -1,0 +1,78 @@
+#pragma once
+// The HTTP/1.1 server: an acceptor coroutine and one coroutine per connection, each on
+// its own strand, on an io_context that the app runs with one thread per core.
+//
+// Lifetime: start() binds and accepts; shutdown() stops accepting, closes idle
+// keep-alive connections at once, lets requests in flight finish within the grace
+// period, then closes whatever is left.
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_set>
+
+#include "http/router.hpp"
+#include "telemetry/http/server_exchange.hpp"
+
+namespace telemetry {
+class Tracer;
+}
+
+namespace http {
+
+struct ServerOptions {
+  std::string listen_address = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_header_bytes = 8 * 1024;
+  std::chrono::milliseconds header_timeout{10'000};  // the whole header block, once begun
+  std::chrono::milliseconds body_timeout{30'000};
+  std::chrono::milliseconds idle_timeout{60'000};  // between keep-alive requests
+};
+
+class Connection;
+
+class Server {
+ public:
+  Server(boost::asio::io_context& io, ServerOptions options, const Router& router,
+         telemetry::Tracer& tracer, const telemetry::logs::Logger& logger);
+  ~Server();
+
+  // Binds the listening socket and starts accepting. Returns the bound port (useful
+  // with port 0). Throws std::system_error when the address cannot be bound.
+  std::uint16_t start();
+
+  // Graceful stop; `done` runs on the io_context once every connection is closed.
+  void shutdown(std::chrono::milliseconds grace, std::function<void()> done);
+
+  std::size_t open_connections() const;
+
+ private:
+  class Session;
+  friend class Session;
+
+  void accept_loop();
+  void forget(const std::shared_ptr<Connection>& connection);
+  void close_idle_connections();
+  void close_all_connections();
+
+  boost::asio::io_context& io_;
+  ServerOptions options_;
+  const Router& router_;
+  telemetry::Tracer& tracer_;
+  const telemetry::logs::Logger& logger_;
+  telemetry::http::ServerExchangeOptions exchange_options_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::atomic<bool> stopping_{false};
+
+  mutable std::mutex connections_mutex_;
+  std::unordered_set<std::shared_ptr<Connection>> connections_;
+};
+
+}  // namespace http

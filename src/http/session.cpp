@@ -1,0 +1,262 @@
+#include "http/session.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <array>
+#include <typeinfo>
+
+#include "http/connection.hpp"
+#include "http/error_response.hpp"
+
+namespace http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+
+namespace {
+
+struct Peer {
+  std::string client_address;
+  std::string server_address;
+  std::uint16_t server_port = 0;
+};
+
+Peer describe_peer(const beast::tcp_stream& stream) {
+  Peer peer;
+  boost::system::error_code ec;
+  const auto remote = stream.socket().remote_endpoint(ec);
+  if (!ec) peer.client_address = remote.address().to_string();
+  const auto local = stream.socket().local_endpoint(ec);
+  if (!ec) {
+    peer.server_address = local.address().to_string();
+    peer.server_port = local.port();
+  }
+  return peer;
+}
+
+// What a parse error means for the client. Every one of these closes the connection,
+// because after a framing error the rest of the byte stream cannot be trusted.
+ApiError parse_error(const boost::system::error_code& ec, std::size_t header_limit,
+                     std::size_t body_limit) {
+  using status = beast_http::status;
+  if (ec == beast_http::error::header_limit) {
+    return ApiError(status::request_header_fields_too_large, "request_header_fields_too_large",
+                    "the request header block exceeds " + std::to_string(header_limit) +
+                        " bytes");
+  }
+  if (ec == beast_http::error::body_limit) {
+    return ApiError(status::payload_too_large, "payload_too_large",
+                    "the request body exceeds " + std::to_string(body_limit) + " bytes");
+  }
+  if (ec == beast_http::error::bad_transfer_encoding ||
+      ec == beast_http::error::bad_content_length) {
+    return ApiError(status::bad_request, "bad_request",
+                    "conflicting or invalid Content-Length / Transfer-Encoding: " + ec.message());
+  }
+  return ApiError(status::bad_request, "bad_request", "malformed request: " + ec.message());
+}
+
+telemetry::http::IncomingRequest describe_request(const RawRequest& raw, std::string_view path,
+                                                  std::string_view query, const Peer& peer,
+                                                  std::uint64_t bytes_in) {
+  telemetry::http::IncomingRequest in;
+  in.method = raw.method_string();
+  in.path = path;
+  in.query = query;
+  in.protocol_version = raw.version() == 10 ? "1.0" : "1.1";
+  in.client_address = peer.client_address;
+  in.server_address = peer.server_address;
+  in.server_port = peer.server_port;
+  in.bytes_in = bytes_in;
+  for (const auto& field : raw) {
+    const auto name = field.name();
+    if (name == beast_http::field::user_agent) {
+      in.user_agent = field.value();
+    } else if (beast::iequals(field.name_string(), "x-request-id")) {
+      in.request_id = field.value();
+    } else if (beast::iequals(field.name_string(), "traceparent")) {
+      in.traceparent = field.value();
+      ++in.traceparent_count;
+    } else if (beast::iequals(field.name_string(), "tracestate")) {
+      in.tracestate.push_back(field.value());
+    } else if (beast::iequals(field.name_string(), "x-trace-id")) {
+      in.x_trace_id = field.value();
+    }
+  }
+  return in;
+}
+
+void split_target(std::string_view target, std::string_view& path, std::string_view& query) {
+  const std::size_t mark = target.find('?');
+  path = target.substr(0, mark);
+  query = mark == std::string_view::npos ? std::string_view{} : target.substr(mark + 1);
+}
+
+// Runs the handler and turns every outcome into a response. `error_type` is set
+// when the request failed on our side (for the span's error.type).
+net::awaitable<Response> dispatch(const RawRequest& raw, RouteMatch& match, std::string_view path,
+                                  std::string_view query, const Peer& peer,
+                                  telemetry::http::ServerExchange& exchange,
+                                  std::string& error_type) {
+  try {
+    if (match.kind == RouteMatch::Kind::not_found) {
+      throw ApiError(beast_http::status::not_found, "not_found",
+                     "no route for " + std::string(raw.method_string()) + " " +
+                         std::string(path));
+    }
+    if (match.kind == RouteMatch::Kind::method_not_allowed) {
+      ApiError error(beast_http::status::method_not_allowed, "method_not_allowed",
+                     std::string(raw.method_string()) + " is not allowed on " +
+                         std::string(match.route));
+      error.headers.emplace_back("Allow", match.allow);
+      throw error;
+    }
+    Request request{raw, path, query, match.route, {}, peer.client_address};
+    for (auto& [name, value] : match.params) request.params.emplace(name, value);
+    co_return co_await (*match.handler)(request, exchange.context());
+  } catch (const ApiError& error) {
+    if (static_cast<unsigned>(error.status()) >= 500) error_type = error.code();
+    co_return error_response(error, exchange.request_id(), exchange.trace_id_hex());
+  } catch (const std::exception& failure) {
+    error_type = typeid(failure).name();
+    exchange.span().record_exception(error_type, failure.what());
+    exchange.context().error("http", "request failed with an unexpected error",
+                             {{"error", std::string_view(failure.what())}});
+    const ApiError internal(beast_http::status::internal_server_error, "internal_error",
+                            "the server failed to handle the request");
+    co_return error_response(internal, exchange.request_id(), exchange.trace_id_hex());
+  }
+}
+
+void add_exchange_headers(const telemetry::http::ServerExchange& exchange, Response& response) {
+  exchange.for_each_response_header(
+      [&](std::string_view name, std::string_view value) { response.set(name, value); });
+}
+
+// Answers a request that could not be parsed, then the caller closes the connection.
+net::awaitable<void> reject(Connection& connection, const SessionSettings& settings,
+                            const ApiError& error, const RawRequest* partial, const Peer& peer) {
+  std::string_view path, query;
+  telemetry::http::IncomingRequest in;
+  if (partial != nullptr) {
+    split_target(partial->target(), path, query);
+    in = describe_request(*partial, path, query, peer, 0);
+  } else {
+    in.client_address = peer.client_address;
+    in.server_address = peer.server_address;
+    in.server_port = peer.server_port;
+  }
+  telemetry::http::ServerExchange exchange(settings.tracer, settings.logger,
+                                           settings.exchange_options, in, {});
+  Response response = error_response(error, exchange.request_id(), exchange.trace_id_hex());
+  add_exchange_headers(exchange, response);
+  response.keep_alive(false);
+  connection.stream.expires_after(settings.options.header_timeout);
+  auto [ec, written] = co_await beast_http::async_write(connection.stream, response, use_tuple);
+  exchange.finish(static_cast<unsigned>(response.result_int()), ec ? 0 : written);
+}
+
+// Half-closes and reads what the client still sends for a moment before closing:
+// closing with unread bytes makes the kernel send a reset, which can destroy the
+// response (a 413 or 400) before the client reads it.
+net::awaitable<void> close_gracefully(beast::tcp_stream& stream) {
+  boost::system::error_code ignored;
+  stream.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+  std::array<char, 16 * 1024> sink{};
+  std::size_t drained = 0;
+  stream.expires_after(std::chrono::milliseconds(500));
+  while (drained < 4 * 1024 * 1024) {
+    auto [ec, n] = co_await stream.async_read_some(net::buffer(sink), use_tuple);
+    if (ec) break;
+    drained += n;
+  }
+  stream.socket().close(ignored);
+}
+
+}  // namespace
+
+net::awaitable<void> run_session(std::shared_ptr<Connection> connection,
+                                 SessionSettings settings) {
+  const ServerOptions& options = settings.options;
+  beast::tcp_stream& stream = connection->stream;
+  const Peer peer = describe_peer(stream);
+  beast::flat_buffer buffer;
+
+  while (!settings.stopping) {
+    // Wait for the first byte of the next request: an idle keep-alive connection is
+    // closed after idle_timeout, and shutdown can close it without losing a request.
+    connection->busy = false;
+    if (buffer.size() == 0) {
+      stream.expires_after(options.idle_timeout);
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+      if (ec) break;  // closed, idle timeout, or shut down
+      buffer.commit(n);
+    }
+    connection->busy = true;
+
+    beast_http::request_parser<beast_http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+    parser.body_limit(options.max_body_bytes);
+
+    // A client that sends its header block too slowly is cut off.
+    stream.expires_after(options.header_timeout);
+    auto [header_ec, header_bytes] =
+        co_await beast_http::async_read_header(stream, buffer, parser, use_tuple);
+    if (header_ec == beast::error::timeout || header_ec == beast_http::error::end_of_stream ||
+        header_ec == net::error::operation_aborted || header_ec == net::error::connection_reset) {
+      break;
+    }
+    if (header_ec) {
+      const bool has_header = parser.is_header_done();
+      co_await reject(*connection, settings,
+                      parse_error(header_ec, options.max_header_bytes, options.max_body_bytes),
+                      has_header ? &parser.get() : nullptr, peer);
+      break;
+    }
+
+    stream.expires_after(options.body_timeout);
+    auto [body_ec, body_bytes] = co_await beast_http::async_read(stream, buffer, parser, use_tuple);
+    if (body_ec == beast::error::timeout || body_ec == net::error::operation_aborted ||
+        body_ec == net::error::connection_reset) {
+      break;
+    }
+    if (body_ec) {
+      co_await reject(*connection, settings,
+                      parse_error(body_ec, options.max_header_bytes, options.max_body_bytes),
+                      &parser.get(), peer);
+      break;
+    }
+
+    const RawRequest& raw = parser.get();
+    std::string_view path, query;
+    split_target(raw.target(), path, query);
+    RouteMatch match = settings.router.match(raw.method(), path);
+    const auto in = describe_request(raw, path, query, peer, header_bytes + body_bytes);
+    telemetry::http::ServerExchange exchange(settings.tracer, settings.logger,
+                                             settings.exchange_options, in, match.route);
+
+    std::string error_type;
+    Response response =
+        co_await dispatch(raw, match, path, query, peer, exchange, error_type);
+    add_exchange_headers(exchange, response);
+    const bool keep_alive = raw.keep_alive() && !settings.stopping;
+    response.keep_alive(keep_alive);
+    response.prepare_payload();
+
+    stream.expires_after(options.body_timeout);
+    auto [write_ec, written] = co_await beast_http::async_write(stream, response, use_tuple);
+    exchange.finish(static_cast<unsigned>(response.result_int()), write_ec ? 0 : written,
+                    error_type);
+    if (write_ec || !keep_alive) break;
+  }
+
+  co_await close_gracefully(stream);
+}
+
+}  // namespace http

@@ -1,0 +1,139 @@
+#include "telemetry/http/server_exchange.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "telemetry/http/query_redaction.hpp"
+#include "telemetry/propagation/request_id.hpp"
+#include "telemetry/propagation/trace_context.hpp"
+#include "telemetry/trace/tracer.hpp"
+
+namespace telemetry::http {
+
+namespace {
+
+std::string span_name(std::string_view method, std::string_view route) {
+  // Low-cardinality by construction: the route template, never the raw path.
+  if (method.empty()) return "HTTP";
+  std::string name(method);
+  if (!route.empty()) {
+    name += ' ';
+    name += route;
+  }
+  return name;
+}
+
+SpanContext extract_parent(const IncomingRequest& request) {
+  // Several traceparent headers are as invalid as a malformed one: start a new trace.
+  const std::string_view traceparent =
+      request.traceparent_count == 1 ? request.traceparent : std::string_view{};
+  return propagation::extract(traceparent, request.tracestate, request.x_trace_id).parent;
+}
+
+}  // namespace
+
+ServerExchange::ServerExchange(Tracer& tracer, const logs::Logger& logger,
+                               const ServerExchangeOptions& options,
+                               const IncomingRequest& request, std::string_view route)
+    : logger_(logger),
+      context_(logger, span_, identity_),
+      method_(request.method),
+      route_(route),
+      path_(request.path),
+      client_address_(request.client_address),
+      user_agent_(request.user_agent),
+      bytes_in_(request.bytes_in),
+      started_(std::chrono::steady_clock::now()) {
+  identity_.request_id = propagation::is_valid_request_id(request.request_id)
+                             ? std::string(request.request_id)
+                             : propagation::new_request_id();
+  quiet_ = std::find(options.quiet_routes.begin(), options.quiet_routes.end(), route_) !=
+           options.quiet_routes.end();
+  span_ = tracer.start_span(span_name(method_, route_), SpanKind::server, extract_parent(request));
+  if (span_.is_recording()) set_request_attributes(request);
+}
+
+ServerExchange::~ServerExchange() {
+  if (!finished_) finish(500, 0, "unfinished");
+}
+
+void ServerExchange::set_request_attributes(const IncomingRequest& request) {
+  if (!request.method.empty()) span_.set_attribute("http.request.method", request.method);
+  span_.set_attribute("url.path", request.path);
+  span_.set_attribute("url.scheme", request.scheme);
+  if (!request.query.empty()) span_.set_attribute("url.query", redact_query(request.query));
+  if (!route_.empty()) span_.set_attribute("http.route", route_);
+  if (!request.server_address.empty()) {
+    span_.set_attribute("server.address", request.server_address);
+    span_.set_attribute("server.port", static_cast<std::int64_t>(request.server_port));
+  }
+  if (!request.client_address.empty()) {
+    span_.set_attribute("client.address", request.client_address);
+  }
+  if (!request.user_agent.empty()) {
+    span_.set_attribute("user_agent.original", request.user_agent);
+  }
+  span_.set_attribute("network.protocol.version", request.protocol_version);
+  span_.set_attribute("http.request.id", identity_.request_id);
+}
+
+void ServerExchange::for_each_response_header(
+    const std::function<void(std::string_view, std::string_view)>& add) const {
+  const SpanContext& context = span_.context();
+  std::array<char, 55> traceparent{};
+  propagation::format_traceparent(context.trace_id, context.span_id, context.flags,
+                                  traceparent.data());
+  const std::string_view traceparent_view(traceparent.data(), traceparent.size());
+  std::array<char, TraceId::kHexLength> trace_id{};
+  context.trace_id.write_hex(trace_id.data());
+
+  add("x-request-id", identity_.request_id);
+  add("traceparent", traceparent_view);
+  // W3C Trace Context Level 2 lets a server hand its own span back to the caller.
+  add("traceresponse", traceparent_view);
+  add("x-trace-id", std::string_view(trace_id.data(), trace_id.size()));
+  if (!context.trace_state.empty()) add("tracestate", context.trace_state);
+}
+
+void ServerExchange::finish(unsigned status, std::uint64_t bytes_out, std::string_view error_type) {
+  if (finished_) return;
+  finished_ = true;
+  const auto elapsed = std::chrono::steady_clock::now() - started_;
+  const double duration_ms =
+      static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()) /
+      1000.0;
+
+  if (span_.is_recording()) {
+    span_.set_attribute("http.response.status_code", static_cast<std::int64_t>(status));
+    if (identity_.user_id) span_.set_attribute("enduser.id", std::to_string(*identity_.user_id));
+    if (status >= 500) {
+      // Semantic conventions: 5xx is a server error; 4xx leaves a server span unset.
+      const std::string type = error_type.empty() ? std::to_string(status) : std::string(error_type);
+      span_.set_attribute("error.type", type);
+      span_.set_status(StatusCode::error, type);
+    }
+  }
+
+  const logs::Level level = quiet_ ? logs::Level::debug
+                            : status >= 500 ? logs::Level::error
+                                            : logs::Level::info;
+  if (logger_.enabled(level, "http")) {
+    const logs::Correlation correlation{&span_.context(), identity_.request_id, identity_.user_id};
+    const std::string_view route = route_.empty() ? std::string_view("unmatched") : route_;
+    const logs::Field fields[] = {
+        {"method", method_},
+        {"route", route},
+        {"path", path_},
+        {"status", static_cast<std::int64_t>(status)},
+        {"duration_ms", duration_ms},
+        {"bytes_in", static_cast<std::int64_t>(bytes_in_)},
+        {"bytes_out", static_cast<std::int64_t>(bytes_out)},
+        {"client_address", client_address_},
+        {"user_agent", user_agent_},
+    };
+    logger_.write(level, "http", "request completed", fields, &correlation);
+  }
+  span_.end();
+}
+
+}  // namespace telemetry::http
