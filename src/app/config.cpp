@@ -97,6 +97,9 @@ void apply(Config& config, const std::string& name, const std::string& value) {
   } else if (name == "BOARD_TOKEN_TTL_SECONDS") {
     config.token_ttl = std::chrono::seconds(
         parse_integer<std::int64_t>(name, value, 60, 365 * 24 * 3600, "a duration in seconds"));
+  } else if (name == "BOARD_DEBUG_FAULTS") {
+    if (value != "0" && value != "1") throw Invalid{name + ": '" + value + "' is not 0 or 1"};
+    config.debug_faults = value == "1";
   } else if (name == "BOARD_CLIENT_LOG_RATE") {
     // "<requests>/<seconds>", e.g. 20/10s (the "s" is optional)
     const std::size_t slash = value.find('/');
@@ -126,6 +129,7 @@ constexpr const char* kEnvironmentSettings[] = {
     "BOARD_MAX_BODY_BYTES",    "BOARD_MAX_HEADER_BYTES", "BOARD_HEADER_TIMEOUT_MS",
     "BOARD_BODY_TIMEOUT_MS",   "BOARD_IDLE_TIMEOUT_MS", "BOARD_SHUTDOWN_TIMEOUT_MS",
     "BOARD_PASSWORD_HASH",     "BOARD_TOKEN_TTL_SECONDS", "BOARD_CLIENT_LOG_RATE",
+    "BOARD_DEBUG_FAULTS",
 };
 
 }  // namespace

@@ -32,6 +32,7 @@ struct Config {
   std::chrono::seconds token_ttl{24 * 3600};
   unsigned client_log_requests = 20;  // per client address ...
   std::chrono::seconds client_log_window{10};  // ... in this window
+  bool debug_faults = false;  // GET /debug/fault, for testing the error path
 };
 
 struct ConfigError {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "api/routes.hpp"
+#include "app/debug_routes.hpp"
 #include "http/server.hpp"
 #include "storage/storage.hpp"
 
@@ -69,6 +70,7 @@ int run_service(const Config& config, Telemetry& telemetry) {
   api::Dependencies dependencies{*storage, storage->executor(), logger, client_logs};
   http::Router router;
   api::register_routes(router, dependencies);
+  if (config.debug_faults) register_fault_route(router);
 
   boost::asio::io_context io(static_cast<int>(config.io_threads));
   http::Server server(io, server_options(config), router, telemetry.tracing->tracer(), logger);

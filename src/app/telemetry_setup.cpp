@@ -86,7 +86,19 @@ void Telemetry::log_startup() const {
 
 void Telemetry::shutdown(std::chrono::steady_clock::time_point spans_deadline,
                          std::chrono::steady_clock::time_point logs_deadline) const {
-  tracing->shutdown(spans_deadline);
+  const bool flushed = tracing->shutdown(spans_deadline);
+  // Totals at exit: a drop is never silent (what opentelemetry-cpp users asked for).
+  for (const auto& stats : tracing->stats()) {
+    logger->log(stats.dropped + stats.failed > 0 || !flushed ? telemetry::logs::Level::warn
+                                                             : telemetry::logs::Level::info,
+                "telemetry", "span export totals",
+                {{"pipeline", stats.name},
+                 {"exported", static_cast<std::int64_t>(stats.exported)},
+                 {"dropped", static_cast<std::int64_t>(stats.dropped)},
+                 {"failed", static_cast<std::int64_t>(stats.failed)},
+                 {"batches", static_cast<std::int64_t>(stats.batches)},
+                 {"flushed_in_time", flushed}});
+  }
   logger->shutdown(logs_deadline);
 }
 

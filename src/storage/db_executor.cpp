@@ -1,0 +1,34 @@
+#include "storage/db_executor.hpp"
+
+#include <algorithm>
+
+#include "domain/errors.hpp"
+
+namespace storage {
+
+DbExecutor::DbExecutor(DbExecutorOptions options)
+    : options_{std::max<std::size_t>(options.threads, 1),
+               std::max<std::size_t>(options.max_pending, 1)},
+      pool_(options_.threads) {}
+
+DbExecutor::~DbExecutor() {
+  stop();
+}
+
+void DbExecutor::stop() noexcept {
+  pool_.stop();
+  pool_.join();
+}
+
+void DbExecutor::admit() {
+  std::size_t current = pending_.load(std::memory_order_relaxed);
+  do {
+    if (current >= options_.max_pending) {
+      rejected_.fetch_add(1, std::memory_order_relaxed);
+      throw domain::DomainError(domain::ErrorCode::overloaded,
+                                "the database is busy; try again shortly");
+    }
+  } while (!pending_.compare_exchange_weak(current, current + 1, std::memory_order_relaxed));
+}
+
+}  // namespace storage
