@@ -1,0 +1,2 @@
+rb_add_benchmark(bench_propagation SOURCES ${CMAKE_CURRENT_LIST_DIR}/bench_propagation.cpp
+                 LIBS telemetry_propagation)
