@@ -1,5 +1,7 @@
 #include "app/config.hpp"
 
+#include "api/client_log_options.hpp"
+
 #include <boost/asio/ip/address.hpp>
 #include <charconv>
 #include <cstdlib>
@@ -101,15 +103,12 @@ void apply(Config& config, const std::string& name, const std::string& value) {
     if (value != "0" && value != "1") throw Invalid{name + ": '" + value + "' is not 0 or 1"};
     config.debug_faults = value == "1";
   } else if (name == "BOARD_CLIENT_LOG_RATE") {
-    // "<requests>/<seconds>", e.g. 20/10s (the "s" is optional)
-    const std::size_t slash = value.find('/');
-    if (slash == std::string::npos) throw Invalid{name + ": '" + value + "' is not REQUESTS/SECONDSs"};
-    std::string seconds = value.substr(slash + 1);
-    if (!seconds.empty() && seconds.back() == 's') seconds.pop_back();
-    config.client_log_requests =
-        parse_integer<unsigned>(name, value.substr(0, slash), 1, 100'000, "a request count");
-    config.client_log_window = std::chrono::seconds(
-        parse_integer<std::int64_t>(name, seconds, 1, 3600, "a window in seconds"));
+    const auto rate = api::parse_client_log_rate(value);
+    if (!rate) {
+      throw Invalid{name + ": '" + value + "' is not REQUESTS/SECONDS, e.g. 20/10s"};
+    }
+    config.client_log_requests = static_cast<unsigned>(rate->requests);
+    config.client_log_window = rate->window;
   }
 }
 

@@ -1,4 +1,5 @@
 // realtime-board-api: the backend of a real-time collaborative board.
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 
@@ -11,6 +12,8 @@
 #endif
 
 int main(int argc, char** argv) {
+  // A closed stdout pipe must not kill the service: the logger sees EPIPE instead.
+  std::signal(SIGPIPE, SIG_IGN);
   auto request = app::load_config(argc, argv, app::process_environment());
   if (const auto* error = std::get_if<app::ConfigError>(&request)) {
     std::fprintf(stderr, "realtime-board-api: invalid configuration: %s\n", error->message.c_str());

@@ -7,7 +7,10 @@ namespace http {
 std::optional<std::string> Request::query_param(std::string_view name) const {
   if (query.empty()) return std::nullopt;
   try {
-    boost::urls::params_view params(query);
+    // Boost.URL 1.81 reads the view up to a NUL rather than its end, so give it a
+    // string of its own.
+    const std::string owned(query);
+    boost::urls::params_view params(owned);
     auto it = params.find(name);
     if (it == params.end()) return std::nullopt;
     return std::string((*it).value);

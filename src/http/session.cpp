@@ -1,5 +1,7 @@
 #include "http/session.hpp"
 
+#include <cxxabi.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -8,6 +10,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <array>
+#include <cstdlib>
+#include <memory>
 #include <typeinfo>
 
 #include "http/connection.hpp"
@@ -20,6 +24,15 @@ namespace beast = boost::beast;
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
 namespace {
+
+// typeid names are mangled on the Itanium ABI ("St13runtime_error"); exception.type
+// and error.type are read by people, who expect "std::runtime_error".
+std::string readable_type_name(const std::type_info& type) {
+  int status = 0;
+  const std::unique_ptr<char, void (*)(void*)> demangled(
+      abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), std::free);
+  return status == 0 && demangled ? std::string(demangled.get()) : std::string(type.name());
+}
 
 struct Peer {
   std::string client_address;
@@ -124,7 +137,7 @@ net::awaitable<Response> dispatch(const RawRequest& raw, RouteMatch& match, std:
     if (static_cast<unsigned>(error.status()) >= 500) error_type = error.code();
     co_return error_response(error, exchange.request_id(), exchange.trace_id_hex());
   } catch (const std::exception& failure) {
-    error_type = typeid(failure).name();
+    error_type = readable_type_name(typeid(failure));
     exchange.span().record_exception(error_type, failure.what());
     exchange.context().error("http", "request failed with an unexpected error",
                              {{"error", std::string_view(failure.what())}});
