@@ -1,0 +1,109 @@
+// Boards: create, list the caller's, read, update (owner), delete (owner).
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "api/auth.hpp"
+#include "api/domain_call.hpp"
+#include "api/handlers.hpp"
+#include "api/json_input.hpp"
+#include "api/render.hpp"
+#include "domain/board_service.hpp"
+#include "http/response.hpp"
+
+namespace api {
+
+namespace beast_http = boost::beast::http;
+using boost::asio::awaitable;
+using Need = ObjectReader::Need;
+
+namespace {
+
+awaitable<http::Response> create_board(Dependencies& deps, http::Request& request,
+                                       const telemetry::Context& ctx) {
+  const domain::User user = co_await authenticate(request, ctx, deps);
+  const auto body = parse_json_body(request);
+  ObjectReader reader(require_object(body));
+  auto name = reader.string("name", Need::required);
+  auto description = reader.nullable_string("description");
+  reader.finish();
+  const domain::BoardDraft draft{std::move(*name), description.value_or("")};
+
+  auto& boards = deps.storage.boards();
+  const domain::Board board =
+      co_await call_domain(deps.db, [&] { return boards.create(ctx, user.id, draft); });
+  co_return http::json_response(beast_http::status::created, to_json(board));
+}
+
+awaitable<http::Response> list_boards(Dependencies& deps, http::Request& request,
+                                      const telemetry::Context& ctx) {
+  const domain::User user = co_await authenticate(request, ctx, deps);
+  std::vector<domain::FieldError> errors;
+  domain::Page page;
+  if (auto limit = query_integer(request, "limit", errors)) page.limit = *limit;
+  if (auto offset = query_integer(request, "offset", errors)) page.offset = *offset;
+  if (!errors.empty()) throw validation_error(errors, "invalid query parameters");
+
+  auto& boards = deps.storage.boards();
+  const domain::BoardList list =
+      co_await call_domain(deps.db, [&] { return boards.list_mine(ctx, user.id, page); });
+  boost::json::array items;
+  items.reserve(list.boards.size());
+  for (const auto& board : list.boards) items.push_back(to_json(board));
+  co_return http::json_response(beast_http::status::ok,
+                                boost::json::object{{"boards", std::move(items)},
+                                                    {"total", list.total},
+                                                    {"limit", list.limit},
+                                                    {"offset", list.offset}});
+}
+
+awaitable<http::Response> get_board(Dependencies& deps, http::Request& request,
+                                    const telemetry::Context& ctx) {
+  const domain::User user = co_await authenticate(request, ctx, deps);
+  const auto board_id = path_id(request, "id", "board");
+  auto& boards = deps.storage.boards();
+  const domain::Board board =
+      co_await call_domain(deps.db, [&] { return boards.get(ctx, user.id, board_id); });
+  co_return http::json_response(beast_http::status::ok, to_json(board));
+}
+
+awaitable<http::Response> update_board(Dependencies& deps, http::Request& request,
+                                       const telemetry::Context& ctx) {
+  const domain::User user = co_await authenticate(request, ctx, deps);
+  const auto board_id = path_id(request, "id", "board");
+  const auto body = parse_json_body(request);
+  ObjectReader reader(require_object(body));
+  domain::BoardPatch patch;
+  patch.name = reader.string("name");
+  patch.description = reader.nullable_string("description");
+  if (!reader.has("name") && !reader.has("description")) {
+    reader.add_error("body", "needs at least one of name, description");
+  }
+  reader.finish();
+
+  auto& boards = deps.storage.boards();
+  const domain::Board board =
+      co_await call_domain(deps.db, [&] { return boards.update(ctx, user.id, board_id, patch); });
+  co_return http::json_response(beast_http::status::ok, to_json(board));
+}
+
+awaitable<http::Response> delete_board(Dependencies& deps, http::Request& request,
+                                       const telemetry::Context& ctx) {
+  const domain::User user = co_await authenticate(request, ctx, deps);
+  const auto board_id = path_id(request, "id", "board");
+  auto& boards = deps.storage.boards();
+  co_await call_domain(deps.db, [&] { boards.remove(ctx, user.id, board_id); });
+  co_return http::empty_response(beast_http::status::no_content);
+}
+
+}  // namespace
+
+void register_board_routes(http::Router& router, Dependencies& deps) {
+  using beast_http::verb;
+  add_route(router, verb::post, "/api/boards", deps, create_board);
+  add_route(router, verb::get, "/api/boards", deps, list_boards);
+  add_route(router, verb::get, "/api/boards/{id}", deps, get_board);
+  add_route(router, verb::patch, "/api/boards/{id}", deps, update_board);
+  add_route(router, verb::delete_, "/api/boards/{id}", deps, delete_board);
+}
+
+}  // namespace api

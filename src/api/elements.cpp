@@ -1,0 +1,156 @@
+// Elements on a board's canvas: list and read (viewer+), create, update with an
+// optimistic version check, delete (editor+).
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "api/auth.hpp"
+#include "api/domain_call.hpp"
+#include "api/handlers.hpp"
+#include "api/json_input.hpp"
+#include "api/render.hpp"
+#include "domain/element_service.hpp"
+#include "http/response.hpp"
+
+namespace api {
+
+namespace beast_http = boost::beast::http;
+using boost::asio::awaitable;
+using Need = ObjectReader::Need;
+
+namespace {
+
+// Above this many elements, encoding shows in traces as its own span: a board with
+// thousands of shapes makes a slow response, and the trace should say where the time went.
+constexpr std::size_t kTracedEncodeItems = 100;
+
+domain::ElementDraft read_draft(const boost::json::value& body) {
+  ObjectReader reader(require_object(body));
+  domain::ElementDraft draft;
+  auto kind = reader.string("kind", Need::required);
+  auto x = reader.number("x", Need::required);
+  auto y = reader.number("y", Need::required);
+  auto width = reader.number("width", Need::required);
+  auto height = reader.number("height", Need::required);
+  auto rotation = reader.number("rotation");
+  auto z_index = reader.integer("z_index");
+  auto style = reader.object("style");
+  auto text = reader.nullable_string("text");
+  reader.finish();
+  draft.kind = std::move(*kind);
+  draft.x = *x;
+  draft.y = *y;
+  draft.width = *width;
+  draft.height = *height;
+  draft.rotation = rotation.value_or(0);
+  draft.z_index = z_index.value_or(0);
+  if (style) draft.style = std::move(*style);
+  if (text) draft.text = std::move(*text);
+  return draft;
+}
+
+domain::ElementPatch read_patch(const boost::json::value& body) {
+  ObjectReader reader(require_object(body));
+  domain::ElementPatch patch;
+  patch.version = reader.integer("version", Need::required);
+  patch.kind = reader.string("kind");
+  patch.x = reader.number("x");
+  patch.y = reader.number("y");
+  patch.width = reader.number("width");
+  patch.height = reader.number("height");
+  patch.rotation = reader.number("rotation");
+  patch.z_index = reader.integer("z_index");
+  patch.style = reader.object("style");
+  patch.text = reader.nullable_string("text");
+  const auto& object = body.as_object();
+  if (object.size() == (object.contains("version") ? 1u : 0u)) {
+    reader.add_error("body", "needs at least one field to change besides version");
+  }
+  reader.finish();
+  return patch;
+}
+
+http::Response element_list_response(const telemetry::Context& ctx,
+                                     const std::vector<domain::Element>& elements) {
+  const auto encode = [&elements] {
+    boost::json::array items;
+    items.reserve(elements.size());
+    for (const auto& element : elements) items.push_back(to_json(element));
+    return http::json_response(beast_http::status::ok,
+                               boost::json::object{{"elements", std::move(items)}});
+  };
+  if (elements.size() <= kTracedEncodeItems) return encode();
+  telemetry::Span span = ctx.span().start_child("json.encode");
+  span.set_attribute("json.item_count", static_cast<std::int64_t>(elements.size()));
+  http::Response response = encode();
+  span.set_attribute("json.bytes", static_cast<std::int64_t>(response.body().size()));
+  return response;
+}
+
+awaitable<http::Response> list_elements(Dependencies& deps, http::Request& request,
+                                        const telemetry::Context& ctx) {
+  const domain::User user = co_await authenticate(request, ctx, deps);
+  const auto board_id = path_id(request, "id", "board");
+  auto& elements = deps.storage.elements();
+  const std::vector<domain::Element> list =
+      co_await call_domain(deps.db, [&] { return elements.list(ctx, user.id, board_id); });
+  co_return element_list_response(ctx, list);
+}
+
+awaitable<http::Response> create_element(Dependencies& deps, http::Request& request,
+                                         const telemetry::Context& ctx) {
+  const domain::User user = co_await authenticate(request, ctx, deps);
+  const auto board_id = path_id(request, "id", "board");
+  const domain::ElementDraft draft = read_draft(parse_json_body(request));
+  auto& elements = deps.storage.elements();
+  const domain::Element element =
+      co_await call_domain(deps.db, [&] { return elements.create(ctx, user.id, board_id, draft); });
+  co_return http::json_response(beast_http::status::created, to_json(element));
+}
+
+awaitable<http::Response> get_element(Dependencies& deps, http::Request& request,
+                                      const telemetry::Context& ctx) {
+  const domain::User user = co_await authenticate(request, ctx, deps);
+  const auto board_id = path_id(request, "id", "board");
+  const auto element_id = path_id(request, "element_id", "element");
+  auto& elements = deps.storage.elements();
+  const domain::Element element = co_await call_domain(
+      deps.db, [&] { return elements.get(ctx, user.id, board_id, element_id); });
+  co_return http::json_response(beast_http::status::ok, to_json(element));
+}
+
+awaitable<http::Response> update_element(Dependencies& deps, http::Request& request,
+                                         const telemetry::Context& ctx) {
+  const domain::User user = co_await authenticate(request, ctx, deps);
+  const auto board_id = path_id(request, "id", "board");
+  const auto element_id = path_id(request, "element_id", "element");
+  const domain::ElementPatch patch = read_patch(parse_json_body(request));
+  auto& elements = deps.storage.elements();
+  const domain::Element element = co_await call_domain(
+      deps.db, [&] { return elements.update(ctx, user.id, board_id, element_id, patch); });
+  co_return http::json_response(beast_http::status::ok, to_json(element));
+}
+
+awaitable<http::Response> delete_element(Dependencies& deps, http::Request& request,
+                                         const telemetry::Context& ctx) {
+  const domain::User user = co_await authenticate(request, ctx, deps);
+  const auto board_id = path_id(request, "id", "board");
+  const auto element_id = path_id(request, "element_id", "element");
+  auto& elements = deps.storage.elements();
+  co_await call_domain(deps.db, [&] { elements.remove(ctx, user.id, board_id, element_id); });
+  co_return http::empty_response(beast_http::status::no_content);
+}
+
+}  // namespace
+
+void register_element_routes(http::Router& router, Dependencies& deps) {
+  using beast_http::verb;
+  const std::string collection = "/api/boards/{id}/elements";
+  const std::string item = collection + "/{element_id}";
+  add_route(router, verb::get, collection, deps, list_elements);
+  add_route(router, verb::post, collection, deps, create_element);
+  add_route(router, verb::get, item, deps, get_element);
+  add_route(router, verb::patch, item, deps, update_element);
+  add_route(router, verb::delete_, item, deps, delete_element);
+}
+
+}  // namespace api

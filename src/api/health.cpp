@@ -1,0 +1,44 @@
+// GET /health (the process is alive) and GET /ready (the database answers).
+#include <boost/json/object.hpp>
+
+#include "api/handlers.hpp"
+#include "domain/errors.hpp"
+#include "http/error.hpp"
+#include "http/response.hpp"
+
+namespace api {
+
+namespace beast_http = boost::beast::http;
+using boost::asio::awaitable;
+
+namespace {
+
+awaitable<http::Response> health(Dependencies&, http::Request&, const telemetry::Context&) {
+  co_return http::json_response(beast_http::status::ok, boost::json::object{{"status", "ok"}});
+}
+
+awaitable<http::Response> ready(Dependencies& deps, http::Request&, const telemetry::Context& ctx) {
+  bool answered = false;
+  try {
+    answered = co_await deps.db.run([&] { return deps.storage.ping(ctx); });
+  } catch (const domain::DomainError& error) {
+    // The pool's queue is full: not ready to take more work right now.
+    ctx.warn("api", "readiness check refused", {{"reason", error.message()}});
+  }
+  if (!answered) {
+    http::ApiError error(beast_http::status::service_unavailable, "not_ready",
+                         "the database does not answer");
+    error.headers.emplace_back("Retry-After", "1");
+    throw error;
+  }
+  co_return http::json_response(beast_http::status::ok, boost::json::object{{"status", "ready"}});
+}
+
+}  // namespace
+
+void register_health_routes(http::Router& router, Dependencies& deps) {
+  add_route(router, beast_http::verb::get, "/health", deps, health);
+  add_route(router, beast_http::verb::get, "/ready", deps, ready);
+}
+
+}  // namespace api

@@ -1,0 +1,70 @@
+// Board members: list (viewer+), add (owner), remove (owner, or a member leaving).
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "api/auth.hpp"
+#include "api/domain_call.hpp"
+#include "api/handlers.hpp"
+#include "api/json_input.hpp"
+#include "api/render.hpp"
+#include "domain/board_service.hpp"
+#include "http/response.hpp"
+
+namespace api {
+
+namespace beast_http = boost::beast::http;
+using boost::asio::awaitable;
+using Need = ObjectReader::Need;
+
+namespace {
+
+awaitable<http::Response> list_members(Dependencies& deps, http::Request& request,
+                                       const telemetry::Context& ctx) {
+  const domain::User user = co_await authenticate(request, ctx, deps);
+  const auto board_id = path_id(request, "id", "board");
+  auto& boards = deps.storage.boards();
+  const std::vector<domain::Member> members =
+      co_await call_domain(deps.db, [&] { return boards.list_members(ctx, user.id, board_id); });
+  boost::json::array items;
+  items.reserve(members.size());
+  for (const auto& member : members) items.push_back(to_json(member));
+  co_return http::json_response(beast_http::status::ok,
+                                boost::json::object{{"members", std::move(items)}});
+}
+
+awaitable<http::Response> add_member(Dependencies& deps, http::Request& request,
+                                     const telemetry::Context& ctx) {
+  const domain::User user = co_await authenticate(request, ctx, deps);
+  const auto board_id = path_id(request, "id", "board");
+  const auto body = parse_json_body(request);
+  ObjectReader reader(require_object(body));
+  auto username = reader.string("username", Need::required);
+  auto role = reader.string("role", Need::required);
+  reader.finish();
+
+  auto& boards = deps.storage.boards();
+  const domain::Member member = co_await call_domain(
+      deps.db, [&] { return boards.add_member(ctx, user.id, board_id, *username, *role); });
+  co_return http::json_response(beast_http::status::created, to_json(member));
+}
+
+awaitable<http::Response> remove_member(Dependencies& deps, http::Request& request,
+                                        const telemetry::Context& ctx) {
+  const domain::User user = co_await authenticate(request, ctx, deps);
+  const auto board_id = path_id(request, "id", "board");
+  const auto member_id = path_id(request, "user_id", "member");
+  auto& boards = deps.storage.boards();
+  co_await call_domain(deps.db, [&] { boards.remove_member(ctx, user.id, board_id, member_id); });
+  co_return http::empty_response(beast_http::status::no_content);
+}
+
+}  // namespace
+
+void register_member_routes(http::Router& router, Dependencies& deps) {
+  using beast_http::verb;
+  add_route(router, verb::get, "/api/boards/{id}/members", deps, list_members);
+  add_route(router, verb::post, "/api/boards/{id}/members", deps, add_member);
+  add_route(router, verb::delete_, "/api/boards/{id}/members/{user_id}", deps, remove_member);
+}
+
+}  // namespace api
