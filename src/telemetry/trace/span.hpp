@@ -19,7 +19,13 @@ struct SpanRecord;
 }
 
 // Values are the OTLP Span.SpanKind numbers.
-enum class SpanKind : std::uint8_t { internal = 1, server = 2, client = 3, producer = 4, consumer = 5 };
+enum class SpanKind : std::uint8_t {
+  internal = 1,
+  server = 2,
+  client = 3,
+  producer = 4,
+  consumer = 5
+};
 
 // Values are the OTLP Status.StatusCode numbers.
 enum class StatusCode : std::uint8_t { unset = 0, ok = 1, error = 2 };

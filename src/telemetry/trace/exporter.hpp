@@ -1,0 +1,32 @@
+#pragma once
+// Where finished spans go: OTLP over gRPC or HTTP, the console, or a test double.
+// Called from one export thread at a time; never from a request thread.
+
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "telemetry/trace/span_data.hpp"
+
+namespace telemetry {
+
+struct ExportResult {
+  enum class Code { success, failure } code = Code::success;
+  std::uint64_t rejected_spans = 0;  // partial success: the receiver refused these
+  std::string message;               // what went wrong, for the pipeline status
+};
+
+class SpanExporter {
+ public:
+  virtual ~SpanExporter() = default;
+  // Sends one batch; retries what the protocol says is retryable until `deadline`.
+  virtual ExportResult export_spans(std::span<const SpanData> batch,
+                                    std::chrono::steady_clock::time_point deadline) noexcept = 0;
+  virtual bool force_flush(std::chrono::steady_clock::time_point deadline) noexcept = 0;
+  virtual void shutdown(std::chrono::steady_clock::time_point deadline) noexcept = 0;
+  // For the start-up line: "otlp grpc http://localhost:4317", "console"...
+  virtual std::string describe() const = 0;
+};
+
+}  // namespace telemetry

@@ -1,0 +1,191 @@
+#include "telemetry/trace/span_record.hpp"
+
+#include <algorithm>
+
+namespace telemetry::detail {
+
+namespace {
+
+// The entry for `key`: the existing one, a reused leftover, or a new one; null when
+// the count limit is reached (counted as dropped).
+Attribute* slot_for(SpanRecord& record, const SpanLimits& limits, std::string_view key) {
+  Attributes& attributes = record.data.attributes;
+  for (std::size_t i = 0; i < record.attribute_count; ++i) {
+    if (attributes[i].key == key) return &attributes[i];
+  }
+  if (record.attribute_count >= limits.attribute_count) {
+    ++record.data.dropped_attributes;
+    return nullptr;
+  }
+  if (record.attribute_count == attributes.size()) attributes.emplace_back();
+  Attribute& slot = attributes[record.attribute_count++];
+  slot.key.assign(key.data(), key.size());
+  return &slot;
+}
+
+void truncate_value(AttributeValue& value, std::size_t limit) noexcept {
+  if (limit == SpanLimits::kNoLimit) return;
+  if (auto* text = std::get_if<std::string>(&value)) {
+    truncate_utf8(*text, limit);
+  } else if (auto* texts = std::get_if<std::vector<std::string>>(&value)) {
+    for (auto& element : *texts) truncate_utf8(element, limit);
+  }
+}
+
+}  // namespace
+
+void truncate_utf8(std::string& text, std::size_t limit) noexcept {
+  if (text.size() <= limit) return;
+  std::size_t cut = limit;
+  // Back off over continuation bytes (10xxxxxx) so no character is split.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80) --cut;
+  text.resize(cut);
+}
+
+UnixNanos now_for(const SpanRecord& record) noexcept {
+  const auto elapsed = std::chrono::steady_clock::now() - record.start_steady;
+  return record.data.start_time +
+         static_cast<UnixNanos>(
+             std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count());
+}
+
+namespace {
+struct WallAnchor {
+  std::int64_t steady_ns;
+  UnixNanos wall_ns;
+  bool set;
+};
+thread_local WallAnchor tls_anchor{};  // plain integers: no destructor
+constexpr std::int64_t kReanchorNanos = 50'000'000;
+}  // namespace
+
+UnixNanos wall_time_at(std::chrono::steady_clock::time_point steady_now) noexcept {
+  const std::int64_t steady_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(steady_now.time_since_epoch()).count();
+  WallAnchor& anchor = tls_anchor;
+  const std::int64_t since = steady_ns - anchor.steady_ns;
+  if (!anchor.set || since < 0 || since >= kReanchorNanos) [[unlikely]] {
+    anchor.wall_ns = static_cast<UnixNanos>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                std::chrono::system_clock::now().time_since_epoch())
+                                                .count());
+    anchor.steady_ns = steady_ns;
+    anchor.set = true;
+    return anchor.wall_ns;
+  }
+  return anchor.wall_ns + static_cast<UnixNanos>(since);
+}
+
+void swap_span_data(SpanData& a, SpanData& b) noexcept {
+  using std::swap;
+  swap(a.context.trace_id, b.context.trace_id);
+  swap(a.context.span_id, b.context.span_id);
+  swap(a.context.flags, b.context.flags);
+  a.context.trace_state.swap(b.context.trace_state);
+  swap(a.context.remote, b.context.remote);
+  swap(a.parent_span_id, b.parent_span_id);
+  swap(a.parent_is_remote, b.parent_is_remote);
+  a.name.swap(b.name);
+  swap(a.kind, b.kind);
+  swap(a.start_time, b.start_time);
+  swap(a.end_time, b.end_time);
+  a.attributes.swap(b.attributes);
+  a.events.swap(b.events);
+  a.links.swap(b.links);
+  swap(a.status, b.status);
+  a.status_message.swap(b.status_message);
+  swap(a.dropped_attributes, b.dropped_attributes);
+  swap(a.dropped_events, b.dropped_events);
+  swap(a.dropped_links, b.dropped_links);
+}
+
+void set_attribute(SpanRecord& record, const SpanLimits& limits, std::string_view key,
+                   std::string_view value) {
+  Attribute* slot = slot_for(record, limits, key);
+  if (slot == nullptr) return;
+  if (value.size() > limits.attribute_value_length) {
+    std::string cut(value);
+    truncate_utf8(cut, limits.attribute_value_length);
+    slot->value = std::move(cut);
+    return;
+  }
+  if (auto* text = std::get_if<std::string>(&slot->value)) {
+    text->assign(value.data(), value.size());
+  } else {
+    slot->value.emplace<std::string>(value);
+  }
+}
+
+void set_attribute(SpanRecord& record, const SpanLimits& limits, std::string_view key,
+                   AttributeValue value) {
+  if (auto* text = std::get_if<std::string>(&value)) {
+    set_attribute(record, limits, key, std::string_view(*text));
+    return;
+  }
+  Attribute* slot = slot_for(record, limits, key);
+  if (slot == nullptr) return;
+  truncate_value(value, limits.attribute_value_length);
+  slot->value = std::move(value);
+}
+
+void set_attribute(SpanRecord& record, const SpanLimits& limits, std::string_view key,
+                   std::int64_t value) {
+  if (Attribute* slot = slot_for(record, limits, key)) slot->value = value;
+}
+
+void set_attribute(SpanRecord& record, const SpanLimits& limits, std::string_view key,
+                   double value) {
+  if (Attribute* slot = slot_for(record, limits, key)) slot->value = value;
+}
+
+void set_attribute(SpanRecord& record, const SpanLimits& limits, std::string_view key, bool value) {
+  if (Attribute* slot = slot_for(record, limits, key)) slot->value = value;
+}
+
+std::uint32_t limit_attributes(Attributes& attributes, std::size_t count_limit,
+                               std::size_t value_length_limit) {
+  // A later entry with the same key overwrites an earlier one, as set_attribute does.
+  std::size_t kept = 0;
+  std::uint32_t dropped = 0;
+  for (std::size_t i = 0; i < attributes.size(); ++i) {
+    auto existing = std::find_if(attributes.begin(), attributes.begin() + kept,
+                                 [&](const Attribute& a) { return a.key == attributes[i].key; });
+    if (existing != attributes.begin() + kept) {
+      existing->value = std::move(attributes[i].value);
+      truncate_value(existing->value, value_length_limit);
+      continue;
+    }
+    if (kept >= count_limit) {
+      ++dropped;
+      continue;
+    }
+    if (kept != i) attributes[kept] = std::move(attributes[i]);
+    truncate_value(attributes[kept].value, value_length_limit);
+    ++kept;
+  }
+  attributes.erase(attributes.begin() + kept, attributes.end());
+  return dropped;
+}
+
+void reset(SpanRecord& record) noexcept {
+  SpanData& data = record.data;
+  record.attribute_count = 0;
+  data.parent_span_id = SpanId{};
+  data.parent_is_remote = false;
+  data.events.clear();
+  data.links.clear();
+  data.status = StatusCode::unset;
+  data.status_message.clear();
+  data.dropped_attributes = 0;
+  data.dropped_events = 0;
+  data.dropped_links = 0;
+}
+
+void finish(SpanRecord& record) noexcept {
+  Attributes& attributes = record.data.attributes;
+  if (attributes.size() > record.attribute_count) {
+    attributes.erase(attributes.begin() + static_cast<std::ptrdiff_t>(record.attribute_count),
+                     attributes.end());
+  }
+}
+
+}  // namespace telemetry::detail

@@ -1,0 +1,242 @@
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "telemetry/trace/batch_span_processor.hpp"
+#include "test_support.hpp"
+
+namespace telemetry {
+namespace {
+
+using namespace std::chrono_literals;
+using test::ControlledExporter;
+using test::ExporterControl;
+using SteadyClock = std::chrono::steady_clock;
+
+SpanData sampled_span(std::string name) {
+  SpanData span;
+  span.name = std::move(name);
+  span.context.flags = kFlagSampled;
+  return span;
+}
+
+BatchConfig config_of(std::size_t queue, std::size_t batch,
+                      std::chrono::milliseconds delay = std::chrono::hours(1)) {
+  BatchConfig config;
+  config.max_queue_size = queue;
+  config.max_export_batch_size = batch;
+  config.schedule_delay = delay;
+  config.export_timeout = 60s;
+  return config;
+}
+
+struct Warnings {
+  std::mutex mutex;
+  std::vector<std::string> lines;
+  BatchSpanProcessor::WarningSink sink() {
+    return [this](std::string_view line) {
+      std::lock_guard lock(mutex);
+      lines.emplace_back(line);
+    };
+  }
+  bool any(std::string_view text) {
+    std::lock_guard lock(mutex);
+    for (const auto& line : lines) {
+      if (line.find(text) != std::string::npos) return true;
+    }
+    return false;
+  }
+};
+
+void push(BatchSpanProcessor& processor, std::string_view prefix, int count, int first = 0) {
+  for (int i = first; i < first + count; ++i) {
+    processor.on_end(sampled_span(std::string(prefix) + std::to_string(i)));
+  }
+}
+
+TEST(BatchSpanProcessor, DropsAndCountsExactlyWhenTheQueueIsFull) {
+  auto control = std::make_shared<ExporterControl>();
+  control->gate_open = false;
+  Warnings warnings;
+  BatchSpanProcessor processor(std::make_unique<ControlledExporter>(control), config_of(8, 4),
+                               warnings.sink());
+  push(processor, "a", 4);  // a full batch: the export thread takes it and blocks
+  control->wait_for_exports_entered(1);
+  push(processor, "b", 10);  // 4 fit (4 in flight + 4 queued = 8), 6 are dropped
+  ProcessorStats stats = processor.stats();
+  EXPECT_EQ(stats.dropped, 6u);
+  EXPECT_EQ(stats.queued, 8u);
+  EXPECT_EQ(stats.queue_size, 8u);
+  EXPECT_EQ(stats.queue_capacity, 8u);
+
+  control->open_gate();
+  ASSERT_TRUE(processor.force_flush(SteadyClock::now() + 30s));
+  stats = processor.stats();
+  EXPECT_EQ(stats.exported, 8u);
+  EXPECT_EQ(stats.dropped, 6u);
+  EXPECT_EQ(stats.queue_size, 0u);
+  EXPECT_TRUE(stats.last_export_ok);
+  EXPECT_GT(stats.last_export_time, 0u);
+  EXPECT_EQ(control->names,
+            (std::vector<std::string>{"a0", "a1", "a2", "a3", "b0", "b1", "b2", "b3"}));
+  EXPECT_TRUE(warnings.any("dropping spans")) << "a drop is never silent";
+}
+
+TEST(BatchSpanProcessor, ExportsAsSoonAsAFullBatchIsQueued) {
+  auto control = std::make_shared<ExporterControl>();
+  BatchSpanProcessor processor(std::make_unique<ControlledExporter>(control), config_of(64, 5));
+  push(processor, "s", 5);  // the timer is an hour away: only the full batch can trigger
+  {
+    std::unique_lock lock(control->mutex);
+    ASSERT_TRUE(control->changed.wait_for(lock, 30s, [&] { return control->names.size() == 5; }));
+    EXPECT_EQ(control->batch_sizes, std::vector<std::size_t>{5});
+  }
+}
+
+TEST(BatchSpanProcessor, ExportsOnTheTimerWhenNoBatchFills) {
+  auto control = std::make_shared<ExporterControl>();
+  BatchSpanProcessor processor(std::make_unique<ControlledExporter>(control),
+                               config_of(64, 50, 20ms));
+  push(processor, "s", 3);
+  std::unique_lock lock(control->mutex);
+  ASSERT_TRUE(control->changed.wait_for(lock, 30s, [&] { return !control->names.empty(); }));
+  EXPECT_EQ(control->names, (std::vector<std::string>{"s0", "s1", "s2"}));
+}
+
+TEST(BatchSpanProcessor, ForceFlushExportsEverythingQueuedInBoundedBatches) {
+  auto control = std::make_shared<ExporterControl>();
+  BatchSpanProcessor processor(std::make_unique<ControlledExporter>(control), config_of(2048, 512));
+  push(processor, "s", 1000);
+  ASSERT_TRUE(processor.force_flush(SteadyClock::now() + 30s));
+  ASSERT_EQ(control->exported_count(), 1000u);
+  for (int i = 0; i < 1000; ++i) EXPECT_EQ(control->names[i], "s" + std::to_string(i));
+  for (const std::size_t size : control->batch_sizes) EXPECT_LE(size, 512u);
+  EXPECT_EQ(control->flushes, 1);
+  EXPECT_EQ(processor.stats().exported, 1000u);
+}
+
+TEST(BatchSpanProcessor, BatchesNeverExceedTheMaximumIncludingAtShutdown) {
+  auto control = std::make_shared<ExporterControl>();
+  control->gate_open = false;
+  BatchSpanProcessor processor(std::make_unique<ControlledExporter>(control), config_of(10000, 7));
+  push(processor, "first", 7);
+  control->wait_for_exports_entered(1);  // the export thread is busy with these 7
+  push(processor, "queued", 50);
+
+  bool shutdown_ok = false;
+  std::thread stopper([&] { shutdown_ok = processor.shutdown(SteadyClock::now() + 30s); });
+  // Once shutdown has begun, spans are refused: keep ending spans until one is.
+  int probes = 0;
+  while (processor.stats().dropped == 0) {
+    processor.on_end(sampled_span("probe"));
+    ++probes;
+    std::this_thread::yield();
+  }
+  control->open_gate();  // everything after the first 7 is exported by the shutdown
+  stopper.join();
+  EXPECT_TRUE(shutdown_ok);
+  const ProcessorStats stats = processor.stats();
+  EXPECT_EQ(stats.exported + stats.dropped, 57u + static_cast<std::uint64_t>(probes));
+  EXPECT_EQ(stats.dropped, 1u);
+  EXPECT_EQ(control->exported_count(), stats.exported);
+  ASSERT_GE(control->batch_sizes.size(), 9u);  // 57 spans need at least 9 batches of 7
+  for (const std::size_t size : control->batch_sizes) EXPECT_LE(size, 7u);
+  EXPECT_EQ(control->shutdowns, 1);
+}
+
+TEST(BatchSpanProcessor, ShutdownReturnsByItsDeadlineWhenTheExporterHangs) {
+  auto control = std::make_shared<ExporterControl>();
+  control->gate_open = false;
+  control->ignore_deadline = true;  // a network call that never honours its deadline
+  auto processor = std::make_unique<BatchSpanProcessor>(
+      std::make_unique<ControlledExporter>(control), config_of(100, 2), [](std::string_view) {});
+  push(*processor, "s", 2);
+  control->wait_for_exports_entered(1);
+  push(*processor, "t", 5);
+
+  const auto start = SteadyClock::now();
+  const bool ok = processor->shutdown(start + 300ms);
+  const auto elapsed = SteadyClock::now() - start;
+  EXPECT_FALSE(ok);
+  EXPECT_GE(elapsed, 300ms);
+  EXPECT_LT(elapsed, 300ms + 2s);
+  processor.reset();  // the destructor must not wait again
+  EXPECT_LT(SteadyClock::now() - start, 300ms + 2s);
+  control->open_gate();  // let the abandoned export thread finish and clean up
+}
+
+TEST(BatchSpanProcessor, FailedExportsAreCounted) {
+  auto control = std::make_shared<ExporterControl>();
+  control->result = {ExportResult::Code::failure, 0, "UNAVAILABLE: connection refused"};
+  BatchSpanProcessor processor(std::make_unique<ControlledExporter>(control), config_of(100, 4));
+  push(processor, "s", 6);
+  processor.force_flush(SteadyClock::now() + 30s);
+  const ProcessorStats stats = processor.stats();
+  EXPECT_EQ(stats.exported, 0u);
+  EXPECT_EQ(stats.failed, 6u);
+  EXPECT_EQ(stats.failed_batches, 2u);
+  EXPECT_EQ(stats.batches, 2u);
+  EXPECT_FALSE(stats.last_export_ok);
+  EXPECT_EQ(stats.last_export_message, "UNAVAILABLE: connection refused");
+}
+
+TEST(BatchSpanProcessor, PartialSuccessCountsRejectedSpans) {
+  auto control = std::make_shared<ExporterControl>();
+  control->result = {ExportResult::Code::success, 1, "1 span rejected"};
+  BatchSpanProcessor processor(std::make_unique<ControlledExporter>(control), config_of(100, 10));
+  push(processor, "s", 3);
+  processor.force_flush(SteadyClock::now() + 30s);
+  const ProcessorStats stats = processor.stats();
+  EXPECT_EQ(stats.exported, 2u);
+  EXPECT_EQ(stats.failed, 1u);
+  EXPECT_EQ(stats.failed_batches, 0u);
+}
+
+TEST(BatchSpanProcessor, UnsampledSpansAreNotExported) {
+  auto control = std::make_shared<ExporterControl>();
+  BatchSpanProcessor processor(std::make_unique<ControlledExporter>(control), config_of(100, 10));
+  SpanData unsampled;
+  unsampled.name = "local-only";
+  processor.on_end(std::move(unsampled));
+  processor.on_end(sampled_span("exported"));
+  processor.force_flush(SteadyClock::now() + 30s);
+  EXPECT_EQ(control->names, std::vector<std::string>{"exported"});
+  EXPECT_EQ(processor.stats().queued, 1u);
+}
+
+TEST(BatchSpanProcessor, SpansEndedAfterShutdownAreCountedAsDropped) {
+  auto control = std::make_shared<ExporterControl>();
+  BatchSpanProcessor processor(std::make_unique<ControlledExporter>(control), config_of(100, 10));
+  push(processor, "before", 3);
+  ASSERT_TRUE(processor.shutdown(SteadyClock::now() + 30s));
+  push(processor, "after", 2);
+  EXPECT_EQ(control->exported_count(), 3u);
+  EXPECT_EQ(processor.stats().dropped, 2u);
+  EXPECT_TRUE(processor.shutdown(SteadyClock::now() + 1s));  // idempotent
+  EXPECT_EQ(control->shutdowns, 1);
+}
+
+TEST(BatchSpanProcessor, EndToEndThroughTheTracerProvider) {
+  auto control = std::make_shared<ExporterControl>();
+  TracingConfig config;
+  config.enabled = true;
+  std::vector<std::unique_ptr<SpanProcessor>> processors;
+  processors.push_back(std::make_unique<BatchSpanProcessor>(
+      std::make_unique<ControlledExporter>(control), config_of(100, 10)));
+  auto provider = TracerProvider::create(config, Resource{}, std::move(processors));
+  {
+    Span root = provider->tracer().start_span("root", SpanKind::server, SpanContext{});
+    Span child = root.start_child("child");
+    Span unsampled =
+        provider->tracer().start_span("unsampled", SpanKind::server, test::remote_parent(false));
+  }
+  ASSERT_TRUE(provider->shutdown(SteadyClock::now() + 30s));
+  EXPECT_EQ(control->names, (std::vector<std::string>{"child", "root"}));
+  const auto stats = provider->stats();
+  ASSERT_EQ(stats.size(), 1u);
+  EXPECT_EQ(stats[0].name, "batch -> controlled");
+  EXPECT_EQ(stats[0].exported, 2u);
+}
+
+}  // namespace
+}  // namespace telemetry
