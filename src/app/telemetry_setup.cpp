@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "telemetry/export/otlp_exporter.hpp"
+#include "telemetry/http/health_check_sampler.hpp"
 #include "telemetry/trace/batch_span_processor.hpp"
 #include "telemetry/trace/console_exporter.hpp"
 
@@ -55,8 +56,12 @@ std::variant<Telemetry, TelemetryError> setup_telemetry(const telemetry::EnvLook
       return TelemetryError{message};
     }
   }
-  result.tracing =
-      telemetry::TracerProvider::create(std::move(config), std::move(resource), std::move(processors));
+  auto sampler = std::make_unique<telemetry::http::HealthCheckSampler>(
+      telemetry::make_sampler(config.sampler),
+      std::vector<std::string>{"GET /health", "GET /ready"});
+  result.sampler_description = sampler->description();
+  result.tracing = telemetry::TracerProvider::create(std::move(config), std::move(resource),
+                                                     std::move(processors), std::move(sampler));
   return result;
 }
 
@@ -72,16 +77,10 @@ void Telemetry::log_startup() const {
                                                    "OTEL_TRACES_EXPORTER set"}});
     return;
   }
-  const std::string sampler = std::string(telemetry::to_string(config.sampler.kind)) +
-                              (config.sampler.kind == telemetry::SamplerKind::traceidratio ||
-                                       config.sampler.kind ==
-                                           telemetry::SamplerKind::parentbased_traceidratio
-                                   ? "(" + std::to_string(config.sampler.ratio) + ")"
-                                   : "");
   logger->info("telemetry", "tracing on",
                {{"service_name", service},
                 {"exporters", exporters_description.empty() ? "none" : exporters_description},
-                {"sampler", sampler}});
+                {"sampler", sampler_description}});
 }
 
 void Telemetry::shutdown(std::chrono::steady_clock::time_point spans_deadline,

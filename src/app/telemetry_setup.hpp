@@ -24,6 +24,7 @@ struct Telemetry {
                 std::chrono::steady_clock::time_point logs_deadline) const;
 
   std::string exporters_description;
+  std::string sampler_description;
 };
 
 struct TelemetryError {

@@ -1,0 +1,213 @@
+// The exporter's behaviour over a scripted transport, with an injected clock: what is
+// retried, when it gives up, what it reports, and how little it logs in an outage.
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <mutex>
+
+#include "otlp_test_spans.hpp"
+#include "telemetry/export/otlp_exporter.hpp"
+
+namespace telemetry::otlp {
+namespace {
+
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+struct LogLine {
+  logs::Level level;
+  std::string message;
+  std::map<std::string, std::string> fields;
+};
+
+class CapturingLogger final : public logs::Logger {
+ public:
+  bool enabled(logs::Level level, std::string_view) const noexcept override {
+    return level >= logs::Level::info;
+  }
+  void write(logs::Level level, std::string_view, std::string_view message,
+             std::span<const logs::Field> fields,
+             const logs::Correlation*) const noexcept override {
+    LogLine line{level, std::string(message), {}};
+    for (const auto& f : fields) {
+      std::visit(
+          [&](const auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::string_view>) {
+              line.fields[std::string(f.key)] = std::string(v);
+            } else {
+              line.fields[std::string(f.key)] = std::to_string(v);
+            }
+          },
+          f.value);
+    }
+    lines.push_back(std::move(line));
+  }
+  std::size_t count(logs::Level level) const {
+    std::size_t n = 0;
+    for (const auto& l : lines) n += l.level == level ? 1 : 0;
+    return n;
+  }
+  mutable std::vector<LogLine> lines;
+};
+
+// Answers each send with the next scripted result; records what was sent.
+class ScriptedTransport final : public OtlpTransport {
+ public:
+  std::deque<SendResult> script;
+  std::vector<std::size_t> sent_requests;
+  std::vector<std::size_t> counts_to_prepare;  // empty: one request with everything
+
+  std::vector<std::size_t> prepare(std::span<const SpanData> batch, std::size_t,
+                                   std::size_t& oversized) override {
+    oversized = 0;
+    if (counts_to_prepare.empty()) return {batch.size()};
+    return counts_to_prepare;
+  }
+  SendResult send(std::size_t index, Clock::time_point) noexcept override {
+    sent_requests.push_back(index);
+    if (script.empty()) return {};
+    SendResult next = script.front();
+    script.pop_front();
+    return next;
+  }
+  void cancel() noexcept override {}
+};
+
+SendResult unavailable(std::optional<milliseconds> retry_after = {}) {
+  return {Outcome::retryable, retry_after, 0, "UNAVAILABLE: connection refused"};
+}
+SendResult permanent() {
+  return {Outcome::permanent, {}, 0, "INVALID_ARGUMENT: bad"};
+}
+
+class ExporterTest : public ::testing::Test {
+ protected:
+  ExporterTest() {
+    auto owned = std::make_unique<ScriptedTransport>();
+    transport = owned.get();
+    ExporterOptions options;
+    options.now = [this] { return now; };
+    options.random01 = [] { return 0.0; };
+    options.sleep = [this](milliseconds d) {
+      slept.push_back(d);
+      now += d;
+      return true;
+    };
+    exporter = make_exporter_with_transport(config, std::move(owned), logger, options);
+  }
+
+  ExportResult export_batch(std::size_t spans, milliseconds budget) {
+    std::vector<SpanData> batch;
+    for (std::size_t i = 0; i < spans; ++i)
+      batch.push_back(testing::make_span(static_cast<std::uint8_t>(i)));
+    return exporter->export_spans(batch, now + budget);
+  }
+
+  OtlpConfig config;
+  CapturingLogger logger;
+  ScriptedTransport* transport = nullptr;
+  Clock::time_point now{};
+  std::vector<milliseconds> slept;
+  std::unique_ptr<SpanExporter> exporter;
+};
+
+TEST_F(ExporterTest, DescribesProtocolAndEndpoint) {
+  EXPECT_EQ(exporter->describe(), "otlp grpc http://localhost:4317");
+}
+
+TEST_F(ExporterTest, RetriesRetryableFailuresWithBackoffUntilSuccess) {
+  transport->script = {unavailable(), unavailable(), {}};
+  const auto result = export_batch(3, std::chrono::seconds(30));
+  EXPECT_EQ(result.code, ExportResult::Code::success);
+  EXPECT_EQ(transport->sent_requests.size(), 3u);
+  EXPECT_EQ(slept, (std::vector<milliseconds>{milliseconds(250), milliseconds(500)}));
+}
+
+TEST_F(ExporterTest, HonoursTheServersRetryDelay) {
+  transport->script = {unavailable(milliseconds(1000)), {}};
+  EXPECT_EQ(export_batch(1, std::chrono::seconds(30)).code, ExportResult::Code::success);
+  EXPECT_EQ(slept, (std::vector<milliseconds>{milliseconds(1000)}));
+}
+
+TEST_F(ExporterTest, GivesUpWhenNoRetryFitsBeforeTheDeadline) {
+  transport->script = {unavailable(milliseconds(1000)), unavailable(milliseconds(1000)), {}};
+  const auto result = export_batch(4, milliseconds(1500));
+  EXPECT_EQ(result.code, ExportResult::Code::failure);
+  EXPECT_EQ(transport->sent_requests.size(), 2u);  // the third would end past the deadline
+  EXPECT_NE(result.message.find("4 of 4 spans not exported"), std::string::npos) << result.message;
+  EXPECT_NE(result.message.find("UNAVAILABLE"), std::string::npos);
+}
+
+TEST_F(ExporterTest, PermanentFailuresAreNotRetried) {
+  transport->script = {permanent(), {}};
+  const auto result = export_batch(2, std::chrono::seconds(30));
+  EXPECT_EQ(result.code, ExportResult::Code::failure);
+  EXPECT_EQ(transport->sent_requests.size(), 1u);
+  EXPECT_TRUE(slept.empty());
+}
+
+TEST_F(ExporterTest, PartialSuccessIsReportedAndLogged) {
+  transport->script = {{Outcome::success, {}, 3, "3 spans had no name"}};
+  const auto result = export_batch(5, std::chrono::seconds(30));
+  EXPECT_EQ(result.code, ExportResult::Code::success);
+  EXPECT_EQ(result.rejected_spans, 3u);
+  EXPECT_EQ(result.message, "3 spans had no name");
+  ASSERT_EQ(logger.count(logs::Level::warn), 1u);
+  EXPECT_EQ(logger.lines[0].fields.at("rejected_spans"), "3");
+}
+
+TEST_F(ExporterTest, AnOutageIsOneWarningAndOneRecoveryLine) {
+  for (int batch = 0; batch < 5; ++batch) {
+    transport->script = {permanent()};
+    EXPECT_EQ(export_batch(1, std::chrono::seconds(1)).code, ExportResult::Code::failure);
+  }
+  transport->script = {{}};
+  EXPECT_EQ(export_batch(1, std::chrono::seconds(1)).code, ExportResult::Code::success);
+  EXPECT_EQ(export_batch(1, std::chrono::seconds(1)).code, ExportResult::Code::success);
+  ASSERT_EQ(logger.count(logs::Level::warn), 1u);
+  ASSERT_EQ(logger.count(logs::Level::info), 1u);
+  EXPECT_EQ(logger.lines[0].fields.at("error"), "INVALID_ARGUMENT: bad");
+  EXPECT_EQ(logger.lines[1].message, "trace export recovered");
+  EXPECT_EQ(logger.lines[1].fields.at("failed_requests"), "5");
+  // A second outage warns again.
+  transport->script = {permanent()};
+  export_batch(1, std::chrono::seconds(1));
+  EXPECT_EQ(logger.count(logs::Level::warn), 2u);
+}
+
+TEST_F(ExporterTest, SplitRequestsAreSentInOrderAndFailuresCountTheirSpans) {
+  transport->counts_to_prepare = {2, 3};
+  transport->script = {{}, permanent()};
+  const auto result = export_batch(5, std::chrono::seconds(30));
+  EXPECT_EQ(transport->sent_requests, (std::vector<std::size_t>{0, 1}));
+  EXPECT_EQ(result.code, ExportResult::Code::failure);
+  EXPECT_NE(result.message.find("3 of 5 spans"), std::string::npos) << result.message;
+}
+
+TEST_F(ExporterTest, AfterShutdownNothingIsSent) {
+  exporter->shutdown(now);
+  const auto result = export_batch(1, std::chrono::seconds(30));
+  EXPECT_EQ(result.code, ExportResult::Code::failure);
+  EXPECT_TRUE(transport->sent_requests.empty());
+}
+
+TEST(MakeOtlpExporter, StartsWithTheCollectorUnreachable) {
+  CapturingLogger logger;
+  OtlpConfig config;
+  config.endpoint = "http://127.0.0.1:9";  // discard port: nothing listens
+  auto grpc = make_otlp_exporter(config, testing::test_resource(), logger);
+  EXPECT_EQ(grpc->describe(), "otlp grpc http://127.0.0.1:9");
+  config.protocol = OtlpProtocol::http_json;
+  config.endpoint = "http://127.0.0.1:9/v1/traces";
+  auto http = make_otlp_exporter(config, testing::test_resource(), logger);
+  std::vector<SpanData> batch = {testing::make_span(1)};
+  const auto result = http->export_spans(batch, Clock::now() + milliseconds(300));
+  EXPECT_EQ(result.code, ExportResult::Code::failure);
+  EXPECT_NE(result.message.find("127.0.0.1:9"), std::string::npos) << result.message;
+  EXPECT_EQ(logger.count(logs::Level::warn), 1u);
+}
+
+}  // namespace
+}  // namespace telemetry::otlp
