@@ -26,8 +26,8 @@ struct Invalid {
 };
 
 template <class Integer>
-Integer parse_integer(const std::string& setting, const std::string& text, Integer min,
-                      Integer max, std::string_view what) {
+Integer parse_integer(const std::string& setting, const std::string& text, Integer min, Integer max,
+                      std::string_view what) {
   Integer value{};
   const auto* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
@@ -123,11 +123,21 @@ const std::map<std::string, std::string, std::less<>>& flag_names() {
 }
 
 constexpr const char* kEnvironmentSettings[] = {
-    "BOARD_LISTEN_ADDRESS",    "BOARD_PORT",          "DATABASE_URL",
-    "BOARD_THREADS",           "BOARD_DB_THREADS",    "BOARD_DB_QUEUE_LIMIT",
-    "BOARD_MAX_BODY_BYTES",    "BOARD_MAX_HEADER_BYTES", "BOARD_HEADER_TIMEOUT_MS",
-    "BOARD_BODY_TIMEOUT_MS",   "BOARD_IDLE_TIMEOUT_MS", "BOARD_SHUTDOWN_TIMEOUT_MS",
-    "BOARD_PASSWORD_HASH",     "BOARD_TOKEN_TTL_SECONDS", "BOARD_CLIENT_LOG_RATE",
+    "BOARD_LISTEN_ADDRESS",
+    "BOARD_PORT",
+    "DATABASE_URL",
+    "BOARD_THREADS",
+    "BOARD_DB_THREADS",
+    "BOARD_DB_QUEUE_LIMIT",
+    "BOARD_MAX_BODY_BYTES",
+    "BOARD_MAX_HEADER_BYTES",
+    "BOARD_HEADER_TIMEOUT_MS",
+    "BOARD_BODY_TIMEOUT_MS",
+    "BOARD_IDLE_TIMEOUT_MS",
+    "BOARD_SHUTDOWN_TIMEOUT_MS",
+    "BOARD_PASSWORD_HASH",
+    "BOARD_TOKEN_TTL_SECONDS",
+    "BOARD_CLIENT_LOG_RATE",
     "BOARD_DEBUG_FAULTS",
 };
 

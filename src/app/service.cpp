@@ -1,10 +1,10 @@
 #include "app/service.hpp"
 
+#include <unistd.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
 #include <thread>
-#include <unistd.h>
 
 #include "api/routes.hpp"
 #include "app/debug_routes.hpp"

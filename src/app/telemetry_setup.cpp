@@ -18,8 +18,7 @@ std::unique_ptr<telemetry::SpanExporter> make_exporter(telemetry::ExporterKind k
   if (kind == telemetry::ExporterKind::console) {
     return std::make_unique<telemetry::ConsoleSpanExporter>(resource, STDERR_FILENO);
   }
-  return telemetry::make_otlp_exporter(telemetry::OtlpConfig::from_env(getenv), resource,
-                                       logger);
+  return telemetry::make_otlp_exporter(telemetry::OtlpConfig::from_env(getenv), resource, logger);
 }
 
 }  // namespace

@@ -4,10 +4,10 @@
 // let busy ones finish).
 
 #include <atomic>
-#include <memory>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <memory>
 
 namespace http {
 

@@ -14,7 +14,8 @@
 
 namespace http {
 
-using Handler = std::function<boost::asio::awaitable<Response>(Request&, const telemetry::Context&)>;
+using Handler =
+    std::function<boost::asio::awaitable<Response>(Request&, const telemetry::Context&)>;
 
 struct RouteMatch {
   enum class Kind { found, not_found, method_not_allowed } kind = Kind::not_found;

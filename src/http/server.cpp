@@ -38,26 +38,26 @@ std::uint16_t Server::start() {
 }
 
 void Server::accept_loop() {
-  acceptor_.async_accept(net::make_strand(io_), [this](boost::system::error_code ec,
-                                                       tcp::socket socket) {
-    if (ec == net::error::operation_aborted || stopping_) return;
-    if (ec) {
-      // Out of file descriptors and the like: say so, and keep accepting.
-      logger_.warn("http", "accept failed", {{"error", ec.message()}});
-      accept_loop();
-      return;
-    }
-    socket.set_option(tcp::no_delay(true), ec);
-    auto connection = std::make_shared<Connection>(std::move(socket));
-    {
-      std::lock_guard lock(connections_mutex_);
-      connections_.insert(connection);
-    }
-    SessionSettings settings{options_, router_, tracer_, logger_, exchange_options_, stopping_};
-    net::co_spawn(connection->stream.get_executor(), run_session(connection, settings),
-                  [this, connection](std::exception_ptr) { forget(connection); });
-    accept_loop();
-  });
+  acceptor_.async_accept(
+      net::make_strand(io_), [this](boost::system::error_code ec, tcp::socket socket) {
+        if (ec == net::error::operation_aborted || stopping_) return;
+        if (ec) {
+          // Out of file descriptors and the like: say so, and keep accepting.
+          logger_.warn("http", "accept failed", {{"error", ec.message()}});
+          accept_loop();
+          return;
+        }
+        socket.set_option(tcp::no_delay(true), ec);
+        auto connection = std::make_shared<Connection>(std::move(socket));
+        {
+          std::lock_guard lock(connections_mutex_);
+          connections_.insert(connection);
+        }
+        SessionSettings settings{options_, router_, tracer_, logger_, exchange_options_, stopping_};
+        net::co_spawn(connection->stream.get_executor(), run_session(connection, settings),
+                      [this, connection](std::exception_ptr) { forget(connection); });
+        accept_loop();
+      });
 }
 
 void Server::forget(const std::shared_ptr<Connection>& connection) {

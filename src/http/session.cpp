@@ -2,6 +2,7 @@
 
 #include <cxxabi.h>
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -9,7 +10,6 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <array>
 #include <cstdlib>
 #include <memory>
 #include <typeinfo>
@@ -60,8 +60,7 @@ ApiError parse_error(const boost::system::error_code& ec, std::size_t header_lim
   using status = beast_http::status;
   if (ec == beast_http::error::header_limit) {
     return ApiError(status::request_header_fields_too_large, "request_header_fields_too_large",
-                    "the request header block exceeds " + std::to_string(header_limit) +
-                        " bytes");
+                    "the request header block exceeds " + std::to_string(header_limit) + " bytes");
   }
   if (ec == beast_http::error::body_limit) {
     return ApiError(status::payload_too_large, "payload_too_large",
@@ -120,13 +119,12 @@ net::awaitable<Response> dispatch(const RawRequest& raw, RouteMatch& match, std:
   try {
     if (match.kind == RouteMatch::Kind::not_found) {
       throw ApiError(beast_http::status::not_found, "not_found",
-                     "no route for " + std::string(raw.method_string()) + " " +
-                         std::string(path));
+                     "no route for " + std::string(raw.method_string()) + " " + std::string(path));
     }
     if (match.kind == RouteMatch::Kind::method_not_allowed) {
-      ApiError error(beast_http::status::method_not_allowed, "method_not_allowed",
-                     std::string(raw.method_string()) + " is not allowed on " +
-                         std::string(match.route));
+      ApiError error(
+          beast_http::status::method_not_allowed, "method_not_allowed",
+          std::string(raw.method_string()) + " is not allowed on " + std::string(match.route));
       error.headers.emplace_back("Allow", match.allow);
       throw error;
     }
@@ -194,8 +192,7 @@ net::awaitable<void> close_gracefully(beast::tcp_stream& stream) {
 
 }  // namespace
 
-net::awaitable<void> run_session(std::shared_ptr<Connection> connection,
-                                 SessionSettings settings) {
+net::awaitable<void> run_session(std::shared_ptr<Connection> connection, SessionSettings settings) {
   const ServerOptions& options = settings.options;
   beast::tcp_stream& stream = connection->stream;
   const Peer peer = describe_peer(stream);
@@ -255,8 +252,7 @@ net::awaitable<void> run_session(std::shared_ptr<Connection> connection,
                                              settings.exchange_options, in, match.route);
 
     std::string error_type;
-    Response response =
-        co_await dispatch(raw, match, path, query, peer, exchange, error_type);
+    Response response = co_await dispatch(raw, match, path, query, peer, exchange, error_type);
     add_exchange_headers(exchange, response);
     const bool keep_alive = raw.keep_alive() && !settings.stopping;
     response.keep_alive(keep_alive);

@@ -10,9 +10,12 @@ std::string field_text(const logs::FieldValue& value) {
   return std::visit(
       [](const auto& v) -> std::string {
         using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, std::string_view>) return std::string(v);
-        else if constexpr (std::is_same_v<T, bool>) return v ? "true" : "false";
-        else return std::to_string(v);
+        if constexpr (std::is_same_v<T, std::string_view>)
+          return std::string(v);
+        else if constexpr (std::is_same_v<T, bool>)
+          return v ? "true" : "false";
+        else
+          return std::to_string(v);
       },
       value);
 }
@@ -30,8 +33,7 @@ void Context::log(logs::Level level, std::string_view target, std::string_view m
     span_->add_event(message, std::move(attributes));
   }
   if (!logger_->enabled(level, target)) return;
-  const logs::Correlation correlation{&span_->context(), identity_->request_id,
-                                      identity_->user_id};
+  const logs::Correlation correlation{&span_->context(), identity_->request_id, identity_->user_id};
   logger_->write(level, target, message, {fields.begin(), fields.size()}, &correlation);
 }
 

@@ -9,8 +9,8 @@ HealthCheckSampler::HealthCheckSampler(std::unique_ptr<Sampler> inner,
     : inner_(std::move(inner)), skipped_(std::move(skipped_span_names)) {}
 
 SamplingDecision HealthCheckSampler::should_sample(const SpanContext& parent,
-                                                   const TraceId& trace_id,
-                                                   std::string_view name, SpanKind kind,
+                                                   const TraceId& trace_id, std::string_view name,
+                                                   SpanKind kind,
                                                    const Attributes& attributes) const noexcept {
   if (kind == SpanKind::server &&
       std::find(skipped_.begin(), skipped_.end(), name) != skipped_.end()) {

@@ -33,8 +33,8 @@ SpanContext extract_parent(const IncomingRequest& request) {
 }  // namespace
 
 ServerExchange::ServerExchange(Tracer& tracer, const logs::Logger& logger,
-                               const ServerExchangeOptions& options,
-                               const IncomingRequest& request, std::string_view route)
+                               const ServerExchangeOptions& options, const IncomingRequest& request,
+                               std::string_view route)
     : logger_(logger),
       context_(logger, span_, identity_),
       method_(request.method),
@@ -108,13 +108,14 @@ void ServerExchange::finish(unsigned status, std::uint64_t bytes_out, std::strin
     if (identity_.user_id) span_.set_attribute("enduser.id", std::to_string(*identity_.user_id));
     if (status >= 500) {
       // Semantic conventions: 5xx is a server error; 4xx leaves a server span unset.
-      const std::string type = error_type.empty() ? std::to_string(status) : std::string(error_type);
+      const std::string type =
+          error_type.empty() ? std::to_string(status) : std::string(error_type);
       span_.set_attribute("error.type", type);
       span_.set_status(StatusCode::error, type);
     }
   }
 
-  const logs::Level level = quiet_ ? logs::Level::debug
+  const logs::Level level = quiet_          ? logs::Level::debug
                             : status >= 500 ? logs::Level::error
                                             : logs::Level::info;
   if (logger_.enabled(level, "http")) {

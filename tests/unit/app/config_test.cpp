@@ -72,9 +72,9 @@ TEST(Config, DatabaseUrlWithoutSchemeIsRejected) {
 }
 
 TEST(Config, InvalidListenAddressIsRejected) {
-  EXPECT_EQ(error_of(load({{"BOARD_LISTEN_ADDRESS", "localhost:80"}})).rfind(
-                "BOARD_LISTEN_ADDRESS", 0),
-            0u);
+  EXPECT_EQ(
+      error_of(load({{"BOARD_LISTEN_ADDRESS", "localhost:80"}})).rfind("BOARD_LISTEN_ADDRESS", 0),
+      0u);
 }
 
 TEST(Config, UnknownFlagIsRejected) {
