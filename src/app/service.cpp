@@ -117,7 +117,8 @@ int run_service(const Config& config, Telemetry& telemetry) {
   io.run();
   for (auto& thread : threads) thread.join();
 
-  storage.reset();  // waits for running database jobs, then closes connections
+  storage->executor().drain();  // every database job already admitted runs to its end
+  storage.reset();
   logger.info("app", "stopped");
   return 0;
 }

@@ -15,12 +15,23 @@ DbExecutor::~DbExecutor() {
   stop();
 }
 
+void DbExecutor::drain() noexcept {
+  closed_.store(true);
+  // thread_pool::join() without stop() returns once the pool has run out of work.
+  pool_.join();
+}
+
 void DbExecutor::stop() noexcept {
+  closed_.store(true);
   pool_.stop();
   pool_.join();
 }
 
 void DbExecutor::admit() {
+  if (closed_.load()) {
+    rejected_.fetch_add(1, std::memory_order_relaxed);
+    throw domain::DomainError(domain::ErrorCode::overloaded, "the database is shutting down");
+  }
   std::size_t current = pending_.load(std::memory_order_relaxed);
   do {
     if (current >= options_.max_pending) {

@@ -27,7 +27,7 @@ struct DbExecutorOptions {
 class DbExecutor {
  public:
   explicit DbExecutor(DbExecutorOptions options = {});
-  ~DbExecutor();  // waits for running jobs, drops queued ones
+  ~DbExecutor();  // stop()
   DbExecutor(const DbExecutor&) = delete;
   DbExecutor& operator=(const DbExecutor&) = delete;
 
@@ -43,7 +43,13 @@ class DbExecutor {
         boost::asio::use_awaitable);
   }
 
-  // Stops taking jobs and joins the threads; idempotent.
+  // Shutdown steps. Both close the executor first: later run() calls throw
+  // overloaded instead of waiting for threads that are gone.
+  // drain(): waits until every admitted job has run (graceful: stop taking
+  // requests, then drain, so that nothing accepted is dropped).
+  void drain() noexcept;
+  // stop(): lets running jobs finish, drops queued ones (their awaiters are never
+  // resumed) and joins the threads; idempotent. The destructor calls it.
   void stop() noexcept;
 
   std::size_t threads() const noexcept { return options_.threads; }
@@ -63,6 +69,7 @@ class DbExecutor {
   boost::asio::thread_pool pool_;
   std::atomic<std::size_t> pending_{0};
   std::atomic<std::uint64_t> rejected_{0};
+  std::atomic<bool> closed_{false};
 };
 
 }  // namespace storage

@@ -1,0 +1,64 @@
+#pragma once
+// Accounts and sessions: register, log in (a bearer token), log out, and turn a
+// token back into its user. Passwords are hashed with Argon2id; tokens are 32
+// random bytes given to the client once (base64url, no padding) and stored only
+// as their SHA-256. All methods block (hashing, database): call them on the
+// database pool.
+
+#include <chrono>
+#include <cstddef>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "domain/clock.hpp"
+#include "domain/entities.hpp"
+#include "domain/inputs.hpp"
+#include "domain/repositories.hpp"
+#include "telemetry/context.hpp"
+
+namespace domain {
+
+// Argon2id work factors. `interactive()` is the default; tests use `minimal()`.
+struct PasswordCost {
+  unsigned long long opslimit;
+  std::size_t memlimit;
+  static PasswordCost interactive() noexcept;  // libsodium's *_INTERACTIVE
+  static PasswordCost minimal() noexcept;      // libsodium's *_MIN: fast, for tests only
+};
+
+struct AccountOptions {
+  PasswordCost password_cost = PasswordCost::interactive();
+  std::chrono::seconds token_ttl = std::chrono::hours(24);
+  Clock clock = system_clock();
+};
+
+struct Session {
+  std::string token;       // shown once; only its hash is kept
+  std::string expires_at;  // RFC 3339
+  User user;
+};
+
+class AccountService {
+ public:
+  AccountService(UserRepository& users, SessionRepository& sessions, AccountOptions options = {});
+
+  // validation_failed (username/password rules) or username_taken.
+  User register_user(const telemetry::Context& ctx, const Credentials& credentials);
+  // unauthorized for an unknown user or a wrong password (same message for both).
+  Session login(const telemetry::Context& ctx, const Credentials& credentials);
+  // Ends the session of `token`; a token that is unknown already is not an error.
+  void logout(const telemetry::Context& ctx, std::string_view token);
+  // The token's user; unauthorized if the token is unknown or expired. Also sets
+  // ctx's user id.
+  User authenticate(const telemetry::Context& ctx, std::string_view token);
+
+ private:
+  UserRepository& users_;
+  SessionRepository& sessions_;
+  AccountOptions options_;
+  std::once_flag decoy_once_;
+  std::string decoy_hash_;  // verified against for unknown users; see login()
+};
+
+}  // namespace domain

@@ -1,0 +1,89 @@
+#include "domain/board_service.hpp"
+
+#include "domain/authorization.hpp"
+#include "domain/errors.hpp"
+#include "domain/validation.hpp"
+
+namespace domain {
+
+BoardService::BoardService(BoardRepository& boards, UserRepository& users, Clock clock)
+    : boards_(boards), users_(users), clock_(std::move(clock)) {}
+
+Board BoardService::create(const telemetry::Context& ctx, Id user_id, const BoardDraft& draft) {
+  validation::require_valid(validation::check_board(draft));
+  Board board = boards_.insert(ctx, user_id, draft, to_unix_millis(clock_()));
+  ctx.info("domain", "board created", {{"board_id", board.id}});
+  return board;
+}
+
+BoardList BoardService::list_mine(const telemetry::Context& ctx, Id user_id, const Page& page) {
+  validation::require_valid(validation::check_page(page));
+  BoardPage found = boards_.list_for_member(ctx, user_id, page);
+  return BoardList{std::move(found.boards), found.total, page.limit, page.offset};
+}
+
+Board BoardService::get(const telemetry::Context& ctx, Id user_id, Id board_id) {
+  authorize(ctx, boards_, user_id, board_id, Role::viewer);
+  std::optional<Board> board = boards_.find_for_member(ctx, board_id, user_id);
+  if (!board) throw DomainError::not_found("board not found");  // deleted meanwhile
+  return std::move(*board);
+}
+
+Board BoardService::update(const telemetry::Context& ctx, Id user_id, Id board_id,
+                           const BoardPatch& patch) {
+  validation::require_valid(validation::check_board(patch));
+  authorize(ctx, boards_, user_id, board_id, Role::owner);
+  if (!boards_.update(ctx, board_id, patch, to_unix_millis(clock_()))) {
+    throw DomainError::not_found("board not found");
+  }
+  ctx.info("domain", "board updated", {{"board_id", board_id}});
+  return get(ctx, user_id, board_id);
+}
+
+void BoardService::remove(const telemetry::Context& ctx, Id user_id, Id board_id) {
+  authorize(ctx, boards_, user_id, board_id, Role::owner);
+  if (!boards_.remove(ctx, board_id)) throw DomainError::not_found("board not found");
+  ctx.info("domain", "board deleted", {{"board_id", board_id}});
+}
+
+Member BoardService::add_member(const telemetry::Context& ctx, Id user_id, Id board_id,
+                                std::string_view username, std::string_view role) {
+  validation::require_valid(validation::check_member_role(role));
+  authorize(ctx, boards_, user_id, board_id, Role::owner);
+  const std::optional<UserWithSecret> user = users_.find_by_username(ctx, username);
+  if (!user) {
+    validation::require_valid({{"username", "no user has this username"}});
+  }
+  Member member =
+      boards_.add_member(ctx, board_id, user->user.id, *parse_role(role), to_unix_millis(clock_()));
+  ctx.info("domain", "member added",
+           {{"board_id", board_id}, {"member_user_id", member.user_id}, {"role", role}});
+  return member;
+}
+
+std::vector<Member> BoardService::list_members(const telemetry::Context& ctx, Id user_id,
+                                               Id board_id) {
+  authorize(ctx, boards_, user_id, board_id, Role::viewer);
+  return boards_.list_members(ctx, board_id);
+}
+
+void BoardService::remove_member(const telemetry::Context& ctx, Id user_id, Id board_id,
+                                 Id member_user_id) {
+  // Anyone may leave a board; only the owner removes others.
+  const Role required = member_user_id == user_id ? Role::viewer : Role::owner;
+  const Role role = authorize(ctx, boards_, user_id, board_id, required);
+  const std::optional<Role> target = member_user_id == user_id
+                                         ? std::optional<Role>(role)
+                                         : boards_.role_of(ctx, board_id, member_user_id);
+  if (!target) throw DomainError::not_found("member not found");
+  if (*target == Role::owner) {
+    throw DomainError(ErrorCode::conflict, "the board owner cannot be removed");
+  }
+  if (!boards_.remove_member(ctx, board_id, member_user_id)) {
+    throw DomainError::not_found("member not found");
+  }
+  ctx.info("domain", "member removed",
+           {{"board_id", board_id}, {"member_user_id", member_user_id}});
+}
+
+}  // namespace domain

@@ -1,0 +1,113 @@
+#include "domain/element_service.hpp"
+
+#include "domain/authorization.hpp"
+#include "domain/errors.hpp"
+#include "domain/validation.hpp"
+
+namespace domain {
+
+namespace {
+
+ElementValues values_of(const Element& element) {
+  return ElementValues{element.kind,    element.x,      element.y,
+                       element.width,   element.height, element.rotation,
+                       element.z_index, element.style,  element.text};
+}
+
+DomainError element_not_found() {
+  return DomainError::not_found("element not found");
+}
+
+}  // namespace
+
+ElementService::ElementService(ElementRepository& elements, BoardRepository& boards, Clock clock)
+    : elements_(elements), boards_(boards), clock_(std::move(clock)) {}
+
+std::vector<Element> ElementService::list(const telemetry::Context& ctx, Id user_id, Id board_id) {
+  authorize(ctx, boards_, user_id, board_id, Role::viewer);
+  return elements_.list(ctx, board_id);
+}
+
+Element ElementService::get(const telemetry::Context& ctx, Id user_id, Id board_id, Id element_id) {
+  authorize(ctx, boards_, user_id, board_id, Role::viewer);
+  std::optional<Element> element = elements_.find(ctx, board_id, element_id);
+  if (!element) throw element_not_found();
+  return std::move(*element);
+}
+
+Element ElementService::create(const telemetry::Context& ctx, Id user_id, Id board_id,
+                               const ElementDraft& draft) {
+  validation::require_valid(validation::check_element(draft));
+  authorize(ctx, boards_, user_id, board_id, Role::editor);
+  const ElementValues values{*parse_element_kind(draft.kind),
+                             draft.x,
+                             draft.y,
+                             draft.width,
+                             draft.height,
+                             draft.rotation,
+                             draft.z_index,
+                             draft.style,
+                             draft.text};
+  Element element = elements_.insert(ctx, board_id, user_id, values, to_unix_millis(clock_()));
+  ctx.info("domain", "element created",
+           {{"board_id", board_id}, {"element_id", element.id}, {"kind", to_string(element.kind)}});
+  return element;
+}
+
+Element ElementService::update(const telemetry::Context& ctx, Id user_id, Id board_id,
+                               Id element_id, const ElementPatch& patch) {
+  validation::require_valid(validation::check_element(patch));
+  authorize(ctx, boards_, user_id, board_id, Role::editor);
+  std::optional<Element> current = elements_.find(ctx, board_id, element_id);
+  if (!current) throw element_not_found();
+  if (current->version != *patch.version) {
+    ctx.info("domain", "element version conflict",
+             {{"element_id", element_id},
+              {"expected_version", *patch.version},
+              {"current_version", current->version}});
+    throw DomainError::version_conflict(std::move(*current));
+  }
+
+  ElementValues values = values_of(*current);
+  if (patch.kind) values.kind = *parse_element_kind(*patch.kind);
+  if (patch.x) values.x = *patch.x;
+  if (patch.y) values.y = *patch.y;
+  if (patch.width) values.width = *patch.width;
+  if (patch.height) values.height = *patch.height;
+  if (patch.rotation) values.rotation = *patch.rotation;
+  if (patch.z_index) values.z_index = *patch.z_index;
+  if (patch.style) values.style = *patch.style;
+  if (patch.text) values.text = *patch.text;
+
+  // The write itself re-checks the version, so a concurrent update between the
+  // read above and here still ends as a conflict rather than a lost update.
+  const UnixMillis now = to_unix_millis(clock_());
+  if (!elements_.update_if_version(ctx, board_id, element_id, *patch.version, values, now)) {
+    std::optional<Element> latest = elements_.find(ctx, board_id, element_id);
+    if (!latest) throw element_not_found();
+    throw DomainError::version_conflict(std::move(*latest));
+  }
+  Element updated = std::move(*current);
+  updated.kind = values.kind;
+  updated.x = values.x;
+  updated.y = values.y;
+  updated.width = values.width;
+  updated.height = values.height;
+  updated.rotation = values.rotation;
+  updated.z_index = values.z_index;
+  updated.style = std::move(values.style);
+  updated.text = std::move(values.text);
+  updated.version += 1;
+  updated.updated_at = format_rfc3339(now);
+  ctx.debug("domain", "element updated",
+            {{"element_id", element_id}, {"version", updated.version}});
+  return updated;
+}
+
+void ElementService::remove(const telemetry::Context& ctx, Id user_id, Id board_id, Id element_id) {
+  authorize(ctx, boards_, user_id, board_id, Role::editor);
+  if (!elements_.remove(ctx, board_id, element_id)) throw element_not_found();
+  ctx.info("domain", "element deleted", {{"board_id", board_id}, {"element_id", element_id}});
+}
+
+}  // namespace domain

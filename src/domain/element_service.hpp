@@ -1,0 +1,35 @@
+#pragma once
+// Elements on a board's canvas. Viewers read; editors and the owner write. Updates
+// are partial and optimistic: the patch names the version it was based on, and a
+// stale version fails with version_conflict carrying the current element. All
+// methods block: call them on the database pool.
+
+#include <vector>
+
+#include "domain/clock.hpp"
+#include "domain/entities.hpp"
+#include "domain/inputs.hpp"
+#include "domain/repositories.hpp"
+#include "telemetry/context.hpp"
+
+namespace domain {
+
+class ElementService {
+ public:
+  ElementService(ElementRepository& elements, BoardRepository& boards,
+                 Clock clock = system_clock());
+
+  std::vector<Element> list(const telemetry::Context& ctx, Id user_id, Id board_id);
+  Element get(const telemetry::Context& ctx, Id user_id, Id board_id, Id element_id);
+  Element create(const telemetry::Context& ctx, Id user_id, Id board_id, const ElementDraft& draft);
+  Element update(const telemetry::Context& ctx, Id user_id, Id board_id, Id element_id,
+                 const ElementPatch& patch);
+  void remove(const telemetry::Context& ctx, Id user_id, Id board_id, Id element_id);
+
+ private:
+  ElementRepository& elements_;
+  BoardRepository& boards_;
+  Clock clock_;
+};
+
+}  // namespace domain

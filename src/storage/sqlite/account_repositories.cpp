@@ -1,0 +1,130 @@
+// Users and sessions on SQLite.
+#include <soci/soci.h>
+
+#include "domain/clock.hpp"
+#include "domain/errors.hpp"
+#include "storage/sqlite/repositories.hpp"
+#include "storage/traced_statement.hpp"
+
+namespace storage::sqlite {
+
+namespace {
+
+// ON CONFLICT DO NOTHING + RETURNING: a taken name returns no row instead of an
+// error, so no SQLite error code has to be parsed (and PostgreSQL reads the same).
+constexpr char kInsertUser[] =
+    "INSERT INTO users (username, password_hash, created_at) VALUES (:username, "
+    ":password_hash, :created_at) ON CONFLICT DO NOTHING RETURNING id";
+constexpr char kUserByName[] =
+    "SELECT id, username, password_hash, created_at FROM users WHERE username = :username";
+constexpr char kUserById[] = "SELECT id, username, created_at FROM users WHERE id = :id";
+
+constexpr char kInsertSession[] =
+    "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (:token_hash, "
+    ":user_id, :created_at, :expires_at)";
+constexpr char kFindSession[] =
+    "SELECT user_id, expires_at FROM sessions WHERE token_hash = :token_hash";
+constexpr char kDeleteSession[] = "DELETE FROM sessions WHERE token_hash = :token_hash";
+constexpr char kDeleteExpired[] = "DELETE FROM sessions WHERE expires_at <= :now";
+
+}  // namespace
+
+domain::User UserRepository::insert(const telemetry::Context& ctx, std::string_view username,
+                                    std::string_view password_hash, domain::UnixMillis now) {
+  soci::session sql(db_.pool());
+  std::string name(username);
+  std::string hash(password_hash);
+  long long created_at = now;
+  long long id = 0;
+  const bool inserted = traced(ctx, {"INSERT", "users", kInsertUser}, [&] {
+    sql << kInsertUser, soci::use(name), soci::use(hash), soci::use(created_at), soci::into(id);
+    return sql.got_data();
+  });
+  if (!inserted) {
+    throw domain::DomainError(domain::ErrorCode::username_taken, "this username is taken");
+  }
+  return domain::User{id, std::move(name), domain::format_rfc3339(now)};
+}
+
+std::optional<domain::UserWithSecret> UserRepository::find_by_username(
+    const telemetry::Context& ctx, std::string_view username) {
+  soci::session sql(db_.pool());
+  std::string name(username);
+  long long id = 0;
+  long long created_at = 0;
+  domain::UserWithSecret found;
+  const bool got = traced(ctx, {"SELECT", "users", kUserByName}, [&] {
+    sql << kUserByName, soci::use(name), soci::into(id), soci::into(found.user.username),
+        soci::into(found.password_hash), soci::into(created_at);
+    return sql.got_data();
+  });
+  if (!got) return std::nullopt;
+  found.user.id = id;
+  found.user.created_at = domain::format_rfc3339(created_at);
+  return found;
+}
+
+std::optional<domain::User> UserRepository::find_by_id(const telemetry::Context& ctx,
+                                                       domain::Id id) {
+  soci::session sql(db_.pool());
+  long long key = id;
+  long long found_id = 0;
+  long long created_at = 0;
+  domain::User user;
+  const bool got = traced(ctx, {"SELECT", "users", kUserById}, [&] {
+    sql << kUserById, soci::use(key), soci::into(found_id), soci::into(user.username),
+        soci::into(created_at);
+    return sql.got_data();
+  });
+  if (!got) return std::nullopt;
+  user.id = found_id;
+  user.created_at = domain::format_rfc3339(created_at);
+  return user;
+}
+
+void SessionRepository::insert(const telemetry::Context& ctx, std::string_view token_hash,
+                               domain::Id user_id, domain::UnixMillis created_at,
+                               domain::UnixMillis expires_at) {
+  soci::session sql(db_.pool());
+  std::string hash(token_hash);
+  long long user = user_id;
+  long long created = created_at;
+  long long expires = expires_at;
+  traced(ctx, {"INSERT", "sessions", kInsertSession}, [&] {
+    sql << kInsertSession, soci::use(hash), soci::use(user), soci::use(created), soci::use(expires);
+  });
+}
+
+std::optional<domain::SessionRecord> SessionRepository::find(const telemetry::Context& ctx,
+                                                             std::string_view token_hash) {
+  soci::session sql(db_.pool());
+  std::string hash(token_hash);
+  long long user = 0;
+  long long expires = 0;
+  const bool got = traced(ctx, {"SELECT", "sessions", kFindSession}, [&] {
+    sql << kFindSession, soci::use(hash), soci::into(user), soci::into(expires);
+    return sql.got_data();
+  });
+  if (!got) return std::nullopt;
+  return domain::SessionRecord{user, expires};
+}
+
+void SessionRepository::remove(const telemetry::Context& ctx, std::string_view token_hash) {
+  soci::session sql(db_.pool());
+  std::string hash(token_hash);
+  traced(ctx, {"DELETE", "sessions", kDeleteSession},
+         [&] { sql << kDeleteSession, soci::use(hash); });
+}
+
+std::int64_t SessionRepository::remove_expired(const telemetry::Context& ctx,
+                                               domain::UnixMillis now) {
+  soci::session sql(db_.pool());
+  long long cutoff = now;
+  return traced(ctx, {"DELETE", "sessions", kDeleteExpired}, [&] {
+    soci::statement statement = (sql.prepare << kDeleteExpired, soci::use(cutoff));
+    statement.execute(true);
+    return static_cast<std::int64_t>(statement.get_affected_rows());
+  });
+}
+
+}  // namespace storage::sqlite

@@ -1,0 +1,256 @@
+// Boards and their members on SQLite.
+#include <soci/soci.h>
+
+#include <stdexcept>
+
+#include "domain/clock.hpp"
+#include "domain/errors.hpp"
+#include "storage/sqlite/repositories.hpp"
+#include "storage/sqlite/transaction.hpp"
+#include "storage/traced_statement.hpp"
+
+namespace storage::sqlite {
+
+namespace {
+
+constexpr char kInsertBoard[] =
+    "INSERT INTO boards (name, description, owner_id, created_at, updated_at) VALUES (:name, "
+    ":description, :owner_id, :created_at, :updated_at) RETURNING id";
+constexpr char kInsertOwner[] =
+    "INSERT INTO board_members (board_id, user_id, role, added_at) VALUES (:board_id, "
+    ":user_id, 'owner', :added_at)";
+constexpr char kRoleOf[] =
+    "SELECT role FROM board_members WHERE board_id = :board_id AND user_id = :user_id";
+constexpr char kFindForMember[] =
+    "SELECT b.id, b.name, b.description, b.owner_id, b.created_at, b.updated_at, m.role FROM "
+    "boards b JOIN board_members m ON m.board_id = b.id WHERE b.id = :board_id AND m.user_id = "
+    ":user_id";
+constexpr char kListForMember[] =
+    "SELECT b.id, b.name, b.description, b.owner_id, b.created_at, b.updated_at, m.role FROM "
+    "boards b JOIN board_members m ON m.board_id = b.id WHERE m.user_id = :user_id ORDER BY "
+    "b.id DESC LIMIT :limit OFFSET :offset";
+constexpr char kCountForMember[] = "SELECT COUNT(*) FROM board_members WHERE user_id = :user_id";
+// A NULL parameter keeps the column as it is (COALESCE), so one statement serves
+// every combination of present fields.
+constexpr char kUpdateBoard[] =
+    "UPDATE boards SET name = COALESCE(:name, name), description = COALESCE(:description, "
+    "description), updated_at = :updated_at WHERE id = :id";
+constexpr char kDeleteBoard[] = "DELETE FROM boards WHERE id = :id";
+constexpr char kInsertMember[] =
+    "INSERT INTO board_members (board_id, user_id, role, added_at) VALUES (:board_id, "
+    ":user_id, :role, :added_at) ON CONFLICT DO NOTHING";
+constexpr char kListMembers[] =
+    "SELECT m.user_id, u.username, m.role, m.added_at FROM board_members m JOIN users u ON u.id "
+    "= m.user_id WHERE m.board_id = :board_id ORDER BY m.added_at, m.user_id";
+constexpr char kDeleteMember[] =
+    "DELETE FROM board_members WHERE board_id = :board_id AND user_id = :user_id";
+constexpr char kUsernameOf[] = "SELECT username FROM users WHERE id = :id";
+
+domain::Role role_from_column(const std::string& text) {
+  const auto role = domain::parse_role(text);
+  if (!role) throw std::runtime_error("unknown role in board_members: " + text);
+  return *role;
+}
+
+// One row of the board SELECTs above.
+struct BoardRow {
+  long long id = 0;
+  std::string name;
+  std::string description;
+  long long owner_id = 0;
+  long long created_at = 0;
+  long long updated_at = 0;
+  std::string role;
+
+  template <class Statement>
+  void bind(Statement& st) {
+    st.exchange(soci::into(id));
+    st.exchange(soci::into(name));
+    st.exchange(soci::into(description));
+    st.exchange(soci::into(owner_id));
+    st.exchange(soci::into(created_at));
+    st.exchange(soci::into(updated_at));
+    st.exchange(soci::into(role));
+  }
+
+  domain::Board board() const {
+    return domain::Board{id,
+                         name,
+                         description,
+                         owner_id,
+                         domain::format_rfc3339(created_at),
+                         domain::format_rfc3339(updated_at),
+                         role_from_column(role)};
+  }
+};
+
+long long affected(soci::statement& statement) {
+  statement.execute(true);
+  return statement.get_affected_rows();
+}
+
+}  // namespace
+
+domain::Board BoardRepository::insert(const telemetry::Context& ctx, domain::Id owner_id,
+                                      const domain::BoardDraft& draft, domain::UnixMillis now) {
+  soci::session sql(db_.pool());
+  std::string name = draft.name;
+  std::string description = draft.description;
+  long long owner = owner_id;
+  long long at = now;
+  long long id = 0;
+  Transaction transaction(ctx, sql);
+  traced(ctx, {"INSERT", "boards", kInsertBoard}, [&] {
+    sql << kInsertBoard, soci::use(name), soci::use(description), soci::use(owner), soci::use(at),
+        soci::use(at), soci::into(id);
+  });
+  traced(ctx, {"INSERT", "board_members", kInsertOwner},
+         [&] { sql << kInsertOwner, soci::use(id), soci::use(owner), soci::use(at); });
+  transaction.commit();
+  const std::string when = domain::format_rfc3339(now);
+  return domain::Board{id,   std::move(name),    std::move(description), owner_id, when,
+                       when, domain::Role::owner};
+}
+
+std::optional<domain::Role> BoardRepository::role_of(const telemetry::Context& ctx,
+                                                     domain::Id board_id, domain::Id user_id) {
+  soci::session sql(db_.pool());
+  long long board = board_id;
+  long long user = user_id;
+  std::string role;
+  const bool got = traced(ctx, {"SELECT", "board_members", kRoleOf}, [&] {
+    sql << kRoleOf, soci::use(board), soci::use(user), soci::into(role);
+    return sql.got_data();
+  });
+  if (!got) return std::nullopt;
+  return role_from_column(role);
+}
+
+std::optional<domain::Board> BoardRepository::find_for_member(const telemetry::Context& ctx,
+                                                              domain::Id board_id,
+                                                              domain::Id user_id) {
+  soci::session sql(db_.pool());
+  long long board = board_id;
+  long long user = user_id;
+  BoardRow row;
+  const bool got = traced(ctx, {"SELECT", "boards", kFindForMember}, [&] {
+    soci::statement st(sql);
+    st.alloc();
+    st.prepare(kFindForMember);
+    st.exchange(soci::use(board));
+    st.exchange(soci::use(user));
+    row.bind(st);
+    st.define_and_bind();
+    return st.execute(true);
+  });
+  if (!got) return std::nullopt;
+  return row.board();
+}
+
+domain::BoardPage BoardRepository::list_for_member(const telemetry::Context& ctx,
+                                                   domain::Id user_id, const domain::Page& page) {
+  soci::session sql(db_.pool());
+  long long user = user_id;
+  long long limit = page.limit;
+  long long offset = page.offset;
+  domain::BoardPage result;
+  traced(ctx, {"SELECT", "boards", kListForMember}, [&] {
+    BoardRow row;
+    soci::statement st(sql);
+    st.alloc();
+    st.prepare(kListForMember);
+    st.exchange(soci::use(user));
+    st.exchange(soci::use(limit));
+    st.exchange(soci::use(offset));
+    row.bind(st);
+    st.define_and_bind();
+    for (bool more = st.execute(true); more; more = st.fetch()) {
+      result.boards.push_back(row.board());
+    }
+  });
+  long long total = 0;
+  traced(ctx, {"SELECT", "board_members", kCountForMember},
+         [&] { sql << kCountForMember, soci::use(user), soci::into(total); });
+  result.total = total;
+  return result;
+}
+
+bool BoardRepository::update(const telemetry::Context& ctx, domain::Id board_id,
+                             const domain::BoardPatch& patch, domain::UnixMillis now) {
+  soci::session sql(db_.pool());
+  std::string name = patch.name.value_or("");
+  soci::indicator name_ind = patch.name ? soci::i_ok : soci::i_null;
+  std::string description = patch.description.value_or("");
+  soci::indicator description_ind = patch.description ? soci::i_ok : soci::i_null;
+  long long at = now;
+  long long id = board_id;
+  return traced(ctx, {"UPDATE", "boards", kUpdateBoard}, [&] {
+           soci::statement st =
+               (sql.prepare << kUpdateBoard, soci::use(name, name_ind),
+                soci::use(description, description_ind), soci::use(at), soci::use(id));
+           return affected(st);
+         }) > 0;
+}
+
+bool BoardRepository::remove(const telemetry::Context& ctx, domain::Id board_id) {
+  soci::session sql(db_.pool());
+  long long id = board_id;
+  return traced(ctx, {"DELETE", "boards", kDeleteBoard}, [&] {
+           soci::statement st = (sql.prepare << kDeleteBoard, soci::use(id));
+           return affected(st);
+         }) > 0;
+}
+
+domain::Member BoardRepository::add_member(const telemetry::Context& ctx, domain::Id board_id,
+                                           domain::Id user_id, domain::Role role,
+                                           domain::UnixMillis now) {
+  soci::session sql(db_.pool());
+  long long board = board_id;
+  long long user = user_id;
+  std::string role_text(domain::to_string(role));
+  long long at = now;
+  const long long inserted = traced(ctx, {"INSERT", "board_members", kInsertMember}, [&] {
+    soci::statement st = (sql.prepare << kInsertMember, soci::use(board), soci::use(user),
+                          soci::use(role_text), soci::use(at));
+    return affected(st);
+  });
+  if (inserted == 0) {
+    throw domain::DomainError(domain::ErrorCode::conflict, "the user is already a member");
+  }
+  std::string username;
+  traced(ctx, {"SELECT", "users", kUsernameOf},
+         [&] { sql << kUsernameOf, soci::use(user), soci::into(username); });
+  return domain::Member{user_id, std::move(username), role, domain::format_rfc3339(now)};
+}
+
+std::vector<domain::Member> BoardRepository::list_members(const telemetry::Context& ctx,
+                                                          domain::Id board_id) {
+  soci::session sql(db_.pool());
+  long long board = board_id;
+  std::vector<domain::Member> members;
+  traced(ctx, {"SELECT", "board_members", kListMembers}, [&] {
+    long long user = 0;
+    std::string username;
+    std::string role;
+    long long added_at = 0;
+    soci::statement st = (sql.prepare << kListMembers, soci::use(board), soci::into(user),
+                          soci::into(username), soci::into(role), soci::into(added_at));
+    for (bool more = st.execute(true); more; more = st.fetch()) {
+      members.push_back({user, username, role_from_column(role), domain::format_rfc3339(added_at)});
+    }
+  });
+  return members;
+}
+
+bool BoardRepository::remove_member(const telemetry::Context& ctx, domain::Id board_id,
+                                    domain::Id user_id) {
+  soci::session sql(db_.pool());
+  long long board = board_id;
+  long long user = user_id;
+  return traced(ctx, {"DELETE", "board_members", kDeleteMember}, [&] {
+           soci::statement st = (sql.prepare << kDeleteMember, soci::use(board), soci::use(user));
+           return affected(st);
+         }) > 0;
+}
+
+}  // namespace storage::sqlite

@@ -1,0 +1,243 @@
+// Elements on SQLite. Style is stored as its JSON text.
+#include <soci/soci.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <stdexcept>
+
+#include "domain/clock.hpp"
+#include "storage/sqlite/repositories.hpp"
+#include "storage/traced_statement.hpp"
+
+namespace storage::sqlite {
+
+namespace {
+
+constexpr char kList[] =
+    "SELECT id, board_id, kind, x, y, width, height, rotation, z_index, style, text, version, "
+    "created_by, created_at, updated_at FROM elements WHERE board_id = :board_id ORDER BY "
+    "z_index, id";
+constexpr char kFind[] =
+    "SELECT id, board_id, kind, x, y, width, height, rotation, z_index, style, text, version, "
+    "created_by, created_at, updated_at FROM elements WHERE board_id = :board_id AND id = :id";
+constexpr char kInsert[] =
+    "INSERT INTO elements (board_id, kind, x, y, width, height, rotation, z_index, style, text, "
+    "version, created_by, created_at, updated_at) VALUES (:board_id, :kind, :x, :y, :width, "
+    ":height, :rotation, :z_index, :style, :text, 1, :created_by, :created_at, :updated_at) "
+    "RETURNING id";
+// The version in the WHERE clause makes the check and the write one atomic step.
+constexpr char kUpdate[] =
+    "UPDATE elements SET kind = :kind, x = :x, y = :y, width = :width, height = :height, "
+    "rotation = :rotation, z_index = :z_index, style = :style, text = :text, version = version "
+    "+ 1, updated_at = :updated_at WHERE board_id = :board_id AND id = :id AND version = "
+    ":expected_version";
+constexpr char kDelete[] = "DELETE FROM elements WHERE board_id = :board_id AND id = :id";
+
+// One row of the SELECTs above, in their column order.
+struct ElementRow {
+  long long id = 0;
+  long long board_id = 0;
+  std::string kind;
+  double x = 0, y = 0, width = 0, height = 0, rotation = 0;
+  long long z_index = 0;
+  std::string style;
+  std::string text;
+  long long version = 0;
+  long long created_by = 0;
+  long long created_at = 0;
+  long long updated_at = 0;
+
+  void bind(soci::statement& st) {
+    st.exchange(soci::into(id));
+    st.exchange(soci::into(board_id));
+    st.exchange(soci::into(kind));
+    st.exchange(soci::into(x));
+    st.exchange(soci::into(y));
+    st.exchange(soci::into(width));
+    st.exchange(soci::into(height));
+    st.exchange(soci::into(rotation));
+    st.exchange(soci::into(z_index));
+    st.exchange(soci::into(style));
+    st.exchange(soci::into(text));
+    st.exchange(soci::into(version));
+    st.exchange(soci::into(created_by));
+    st.exchange(soci::into(created_at));
+    st.exchange(soci::into(updated_at));
+  }
+
+  domain::Element element() const {
+    const auto parsed_kind = domain::parse_element_kind(kind);
+    if (!parsed_kind) throw std::runtime_error("unknown element kind in database: " + kind);
+    boost::json::value parsed_style = boost::json::parse(style);
+    if (!parsed_style.is_object()) throw std::runtime_error("element style is not an object");
+    return domain::Element{id,
+                           board_id,
+                           *parsed_kind,
+                           x,
+                           y,
+                           width,
+                           height,
+                           rotation,
+                           z_index,
+                           std::move(parsed_style.as_object()),
+                           text,
+                           version,
+                           created_by,
+                           domain::format_rfc3339(created_at),
+                           domain::format_rfc3339(updated_at)};
+  }
+};
+
+// Values bound by INSERT and UPDATE; they must outlive the statement.
+struct ValueBinding {
+  std::string kind;
+  double x, y, width, height, rotation;
+  long long z_index;
+  std::string style;
+  std::string text;
+
+  explicit ValueBinding(const domain::ElementValues& v)
+      : kind(domain::to_string(v.kind)),
+        x(v.x),
+        y(v.y),
+        width(v.width),
+        height(v.height),
+        rotation(v.rotation),
+        z_index(v.z_index),
+        style(boost::json::serialize(v.style)),
+        text(v.text) {}
+
+  void bind(soci::statement& st) {
+    st.exchange(soci::use(kind));
+    st.exchange(soci::use(x));
+    st.exchange(soci::use(y));
+    st.exchange(soci::use(width));
+    st.exchange(soci::use(height));
+    st.exchange(soci::use(rotation));
+    st.exchange(soci::use(z_index));
+    st.exchange(soci::use(style));
+    st.exchange(soci::use(text));
+  }
+};
+
+}  // namespace
+
+std::vector<domain::Element> ElementRepository::list(const telemetry::Context& ctx,
+                                                     domain::Id board_id) {
+  soci::session sql(db_.pool());
+  long long board = board_id;
+  std::vector<domain::Element> elements;
+  traced(ctx, {"SELECT", "elements", kList}, [&] {
+    ElementRow row;
+    soci::statement st(sql);
+    st.alloc();
+    st.prepare(kList);
+    st.exchange(soci::use(board));
+    row.bind(st);
+    st.define_and_bind();
+    for (bool more = st.execute(true); more; more = st.fetch()) {
+      elements.push_back(row.element());
+    }
+  });
+  return elements;
+}
+
+std::optional<domain::Element> ElementRepository::find(const telemetry::Context& ctx,
+                                                       domain::Id board_id, domain::Id element_id) {
+  soci::session sql(db_.pool());
+  long long board = board_id;
+  long long id = element_id;
+  ElementRow row;
+  const bool got = traced(ctx, {"SELECT", "elements", kFind}, [&] {
+    soci::statement st(sql);
+    st.alloc();
+    st.prepare(kFind);
+    st.exchange(soci::use(board));
+    st.exchange(soci::use(id));
+    row.bind(st);
+    st.define_and_bind();
+    return st.execute(true);
+  });
+  if (!got) return std::nullopt;
+  return row.element();
+}
+
+domain::Element ElementRepository::insert(const telemetry::Context& ctx, domain::Id board_id,
+                                          domain::Id created_by,
+                                          const domain::ElementValues& values,
+                                          domain::UnixMillis now) {
+  soci::session sql(db_.pool());
+  long long board = board_id;
+  long long creator = created_by;
+  long long at = now;
+  long long id = 0;
+  ValueBinding bound(values);
+  traced(ctx, {"INSERT", "elements", kInsert}, [&] {
+    soci::statement st(sql);
+    st.alloc();
+    st.prepare(kInsert);
+    st.exchange(soci::use(board));
+    bound.bind(st);
+    st.exchange(soci::use(creator));
+    st.exchange(soci::use(at));
+    st.exchange(soci::use(at));
+    st.exchange(soci::into(id));
+    st.define_and_bind();
+    if (!st.execute(true)) throw std::runtime_error("INSERT ... RETURNING returned no row");
+  });
+  const std::string when = domain::format_rfc3339(now);
+  return domain::Element{id,
+                         board_id,
+                         values.kind,
+                         values.x,
+                         values.y,
+                         values.width,
+                         values.height,
+                         values.rotation,
+                         values.z_index,
+                         values.style,
+                         values.text,
+                         1,
+                         created_by,
+                         when,
+                         when};
+}
+
+bool ElementRepository::update_if_version(const telemetry::Context& ctx, domain::Id board_id,
+                                          domain::Id element_id, std::int64_t expected_version,
+                                          const domain::ElementValues& values,
+                                          domain::UnixMillis now) {
+  soci::session sql(db_.pool());
+  long long board = board_id;
+  long long id = element_id;
+  long long expected = expected_version;
+  long long at = now;
+  ValueBinding bound(values);
+  return traced(ctx, {"UPDATE", "elements", kUpdate}, [&] {
+           soci::statement st(sql);
+           st.alloc();
+           st.prepare(kUpdate);
+           bound.bind(st);
+           st.exchange(soci::use(at));
+           st.exchange(soci::use(board));
+           st.exchange(soci::use(id));
+           st.exchange(soci::use(expected));
+           st.define_and_bind();
+           st.execute(true);
+           return st.get_affected_rows();
+         }) > 0;
+}
+
+bool ElementRepository::remove(const telemetry::Context& ctx, domain::Id board_id,
+                               domain::Id element_id) {
+  soci::session sql(db_.pool());
+  long long board = board_id;
+  long long id = element_id;
+  return traced(ctx, {"DELETE", "elements", kDelete}, [&] {
+           soci::statement st = (sql.prepare << kDelete, soci::use(board), soci::use(id));
+           st.execute(true);
+           return st.get_affected_rows();
+         }) > 0;
+}
+
+}  // namespace storage::sqlite

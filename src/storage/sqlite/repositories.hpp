@@ -1,0 +1,79 @@
+#pragma once
+// The domain's repositories on SQLite. Each method borrows one connection from the
+// pool for its duration and runs only parameterised statements.
+
+#include "domain/repositories.hpp"
+#include "storage/sqlite/database.hpp"
+
+namespace storage::sqlite {
+
+class UserRepository final : public domain::UserRepository {
+ public:
+  explicit UserRepository(Database& db) : db_(db) {}
+  domain::User insert(const telemetry::Context& ctx, std::string_view username,
+                      std::string_view password_hash, domain::UnixMillis now) override;
+  std::optional<domain::UserWithSecret> find_by_username(const telemetry::Context& ctx,
+                                                         std::string_view username) override;
+  std::optional<domain::User> find_by_id(const telemetry::Context& ctx, domain::Id id) override;
+
+ private:
+  Database& db_;
+};
+
+class SessionRepository final : public domain::SessionRepository {
+ public:
+  explicit SessionRepository(Database& db) : db_(db) {}
+  void insert(const telemetry::Context& ctx, std::string_view token_hash, domain::Id user_id,
+              domain::UnixMillis created_at, domain::UnixMillis expires_at) override;
+  std::optional<domain::SessionRecord> find(const telemetry::Context& ctx,
+                                            std::string_view token_hash) override;
+  void remove(const telemetry::Context& ctx, std::string_view token_hash) override;
+  std::int64_t remove_expired(const telemetry::Context& ctx, domain::UnixMillis now) override;
+
+ private:
+  Database& db_;
+};
+
+class BoardRepository final : public domain::BoardRepository {
+ public:
+  explicit BoardRepository(Database& db) : db_(db) {}
+  domain::Board insert(const telemetry::Context& ctx, domain::Id owner_id,
+                       const domain::BoardDraft& draft, domain::UnixMillis now) override;
+  std::optional<domain::Role> role_of(const telemetry::Context& ctx, domain::Id board_id,
+                                      domain::Id user_id) override;
+  std::optional<domain::Board> find_for_member(const telemetry::Context& ctx, domain::Id board_id,
+                                               domain::Id user_id) override;
+  domain::BoardPage list_for_member(const telemetry::Context& ctx, domain::Id user_id,
+                                    const domain::Page& page) override;
+  bool update(const telemetry::Context& ctx, domain::Id board_id, const domain::BoardPatch& patch,
+              domain::UnixMillis now) override;
+  bool remove(const telemetry::Context& ctx, domain::Id board_id) override;
+  domain::Member add_member(const telemetry::Context& ctx, domain::Id board_id, domain::Id user_id,
+                            domain::Role role, domain::UnixMillis now) override;
+  std::vector<domain::Member> list_members(const telemetry::Context& ctx,
+                                           domain::Id board_id) override;
+  bool remove_member(const telemetry::Context& ctx, domain::Id board_id,
+                     domain::Id user_id) override;
+
+ private:
+  Database& db_;
+};
+
+class ElementRepository final : public domain::ElementRepository {
+ public:
+  explicit ElementRepository(Database& db) : db_(db) {}
+  std::vector<domain::Element> list(const telemetry::Context& ctx, domain::Id board_id) override;
+  std::optional<domain::Element> find(const telemetry::Context& ctx, domain::Id board_id,
+                                      domain::Id element_id) override;
+  domain::Element insert(const telemetry::Context& ctx, domain::Id board_id, domain::Id created_by,
+                         const domain::ElementValues& values, domain::UnixMillis now) override;
+  bool update_if_version(const telemetry::Context& ctx, domain::Id board_id, domain::Id element_id,
+                         std::int64_t expected_version, const domain::ElementValues& values,
+                         domain::UnixMillis now) override;
+  bool remove(const telemetry::Context& ctx, domain::Id board_id, domain::Id element_id) override;
+
+ private:
+  Database& db_;
+};
+
+}  // namespace storage::sqlite

@@ -1,0 +1,106 @@
+#pragma once
+// A fresh SQLite database file per test, opened through storage::open with a cheap
+// password cost and a clock the test moves by hand.
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <string>
+
+#include "../domain/test_support.hpp"
+#include "storage/storage.hpp"
+
+namespace storage::test {
+
+using domain::test::TestContext;
+
+// A clock that only moves when told to.
+struct ManualClock {
+  std::shared_ptr<std::atomic<std::int64_t>> millis =
+      std::make_shared<std::atomic<std::int64_t>>(1795562415123);  // 2026-11-24T23:20:15.123Z
+
+  domain::Clock clock() const {
+    return [m = millis] {
+      return std::chrono::system_clock::time_point(std::chrono::milliseconds(m->load()));
+    };
+  }
+  void advance(std::chrono::milliseconds by) { *millis += by.count(); }
+};
+
+class StorageTest : public ::testing::Test {
+ protected:
+  StorageTest() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir = std::filesystem::temp_directory_path() /
+          ("rb-storage-" + std::string(info->test_suite_name()) + "-" + info->name() + "-" +
+           std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    path = (dir / "board.db").string();
+  }
+  ~StorageTest() override {
+    storage.reset();
+    std::filesystem::remove_all(dir);
+  }
+
+  StorageOptions options() const {
+    StorageOptions o;
+    o.threads = 2;
+    o.accounts.password_cost = domain::PasswordCost::minimal();
+    o.accounts.clock = clock.clock();
+    return o;
+  }
+
+  Storage& open_storage() {
+    storage.reset();
+    storage = std::make_unique<Storage>(open(t.ctx, "sqlite://" + path, options()));
+    return *storage;
+  }
+  void close_storage() { storage.reset(); }
+
+  // Everything SQLite has written for this database: the file and its WAL.
+  std::string raw_bytes() const {
+    std::string all;
+    for (const char* suffix : {"", "-wal"}) {
+      std::ifstream in(path + suffix, std::ios::binary);
+      all.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    return all;
+  }
+
+  // One text value from a query, read with SQLite's own API behind our back.
+  std::string query_text(const std::string& sql) const {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* statement = nullptr;
+    std::string value;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK &&
+        sqlite3_step(statement) == SQLITE_ROW) {
+      const unsigned char* text = sqlite3_column_text(statement, 0);
+      if (text != nullptr) value = reinterpret_cast<const char*>(text);
+    } else {
+      ADD_FAILURE() << "query failed: " << sql << ": " << sqlite3_errmsg(db);
+    }
+    sqlite3_finalize(statement);
+    sqlite3_close(db);
+    return value;
+  }
+
+  domain::User register_user(const std::string& name, const std::string& password = "password1") {
+    return storage->accounts().register_user(t.ctx, {name, password});
+  }
+
+  std::filesystem::path dir;
+  std::string path;
+  ManualClock clock;
+  TestContext t;
+  std::unique_ptr<Storage> storage;
+};
+
+}  // namespace storage::test
