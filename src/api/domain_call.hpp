@@ -20,10 +20,12 @@ namespace api {
 // Retry-After on 503.
 http::ApiError to_api_error(const domain::DomainError& error);
 
+// `f` must be awaited in the same expression; see DbExecutor::run for why it is
+// taken by reference.
 template <class F>
-boost::asio::awaitable<std::invoke_result_t<F>> call_domain(storage::DbExecutor& db, F f) {
+boost::asio::awaitable<std::invoke_result_t<F&>> call_domain(storage::DbExecutor& db, F&& f) {
   try {
-    co_return co_await db.run(std::move(f));
+    co_return co_await db.run(f);
   } catch (const domain::DomainError& error) {
     throw to_api_error(error);
   }

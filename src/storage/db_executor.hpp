@@ -31,12 +31,15 @@ class DbExecutor {
   DbExecutor(const DbExecutor&) = delete;
   DbExecutor& operator=(const DbExecutor&) = delete;
 
+  // `f` is taken by reference and must be awaited in the same expression
+  // (`co_await db.run([&] {...})`), which keeps it alive until the job is done. A
+  // by-value parameter is not an option: GCC 12 destroys a lambda passed by value to
+  // a coroutine twice (its captures are released twice).
   template <class F>
-  boost::asio::awaitable<std::invoke_result_t<F>> run(F f) {
-    using Result = std::invoke_result_t<F>;
+  boost::asio::awaitable<std::invoke_result_t<F&>> run(F&& f) {
+    using Result = std::invoke_result_t<F&>;
     admit();  // throws overloaded when full
-    // Gives the place back when this coroutine ends, however it ends. The job itself
-    // refers to `f` in this frame, which outlives the co_spawn it awaits.
+    // Gives the place back when this coroutine ends, however it ends.
     const Release release{pending_};
     co_return co_await boost::asio::co_spawn(
         pool_.get_executor(), [&f]() -> boost::asio::awaitable<Result> { co_return f(); },

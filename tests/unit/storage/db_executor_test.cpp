@@ -66,7 +66,9 @@ TEST(DbExecutor, FullQueueRejectsAtOnceWithOverloadedAndCountsIt) {
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
-          co_await db.run([released] { released.wait(); });
+          // By reference: GCC 12 releases copies captured in a temporary lambda inside
+          // a co_await expression twice (see DbExecutor::run).
+          co_await db.run([&released] { released.wait(); });
           ++finished;
         },
         asio::detached);
