@@ -15,7 +15,7 @@ RB_BUILD_PACKAGES=(
 # validate the stack's compose files offline.
 RB_TEST_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang libclang-rt-14-dev
+  clang clang-format libclang-rt-14-dev
   python3 python3-yaml
   docker-compose
 )
