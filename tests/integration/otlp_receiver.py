@@ -1,4 +1,5 @@
-"""Runs the independent OTLP receiver (tests/otlp-receiver/receiver.mjs) for a test.
+"""Runs the independent OTLP receiver (tests/otlp-receiver/receiver.mjs) for a test,
+and the otlp_export_probe helper that drives the exporter alone against it.
 
 The receiver decodes every export with the schema OpenTelemetry publishes on npm and
 appends one JSON record per span to spans.jsonl and one per export request to
@@ -17,7 +18,16 @@ resource ({key: {"type": "string"|"int"|"double"|"bool"|..., "value": ...}}; int
 values are decimal strings), events, links, status {code, message}, scope, transport
 ("grpc", "http/protobuf", "http/json") and compressed.
 
-Environment: RB_RECEIVER_DIR, the receiver's folder (default ../otlp-receiver).
+The exporter-vs-receiver tests drive the exporter without the app through Probe:
+
+    probe = Probe({"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint("grpc")})
+    result = probe.command("batch 5 tag 1000")   # {"code", "rejected", "message", "ms"}
+    probe.log_lines()                            # the exporter's log lines, parsed
+    probe.close()
+
+Environment: RB_RECEIVER_DIR, the receiver's folder (default ../otlp-receiver);
+RB_OTLP_PROBE, the built otlp_export_probe (for Probe and run_probe_once only).
+Everything listens on 127.0.0.1 on ephemeral ports.
 """
 
 import http.client
@@ -247,6 +257,67 @@ class OtlpReceiver:
     def stats(self):
         """GET /stats: requests, failed, spans, rejected_requests."""
         return self._http("GET", "/stats")
+
+
+# --- the exporter alone: tests/unit/export/otlp_export_probe.cpp ---------------------
+
+
+def _probe_binary():
+    probe = os.environ.get("RB_OTLP_PROBE")
+    if not probe or not os.path.exists(probe):
+        raise RuntimeError("RB_OTLP_PROBE must name the built otlp_export_probe")
+    return probe
+
+
+def _probe_env(env):
+    """The test's environment without any OTEL_ variable, plus `env`."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+    full_env.update(env)
+    return full_env
+
+
+class Probe:
+    """The exporter, configured from OTEL_EXPORTER_OTLP_* like the app, driven by
+    commands on stdin; its log lines (JSON) go to a file read by log_lines()."""
+
+    def __init__(self, env):
+        probe = _probe_binary()
+        self.dir = tempfile.mkdtemp(prefix="otlp-probe-", dir=scratch_dir())
+        self.log_path = os.path.join(self.dir, "probe.log")
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen([probe], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=self.log, env=_probe_env(env), text=True)
+
+    def command(self, text):
+        """Sends one command; returns its JSON answer."""
+        self.process.stdin.write(text + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"probe exited; log: {self.log_lines()}")
+        return json.loads(line)
+
+    def log_lines(self):
+        self.log.flush()
+        return _read_jsonl(self.log_path)
+
+    def close(self):
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process.stdout.close()
+        self.log.close()
+
+
+def run_probe_once(env, timeout=30):
+    """Runs the probe with no commands; returns (exit code, stderr)."""
+    done = subprocess.run([_probe_binary()], input="", capture_output=True, text=True,
+                          env=_probe_env(env), timeout=timeout)
+    return done.returncode, done.stderr
 
 
 # --- small trace helpers shared by the tracing tests --------------------------------

@@ -7,7 +7,7 @@ Needs RB_OTLP_PROBE (the otlp_export_probe binary) and RB_RECEIVER_DIR (with npm
 
 import unittest
 
-from otlp_harness import Probe, Receiver, run_probe_once
+from otlp_receiver import OtlpReceiver, Probe, run_probe_once
 
 PROTOCOLS = ("grpc", "http/protobuf", "http/json")
 FOUR_MIB = 4 * 1024 * 1024
@@ -29,7 +29,7 @@ class ReceiverTestCase(unittest.TestCase):
     receiver_args = ()
 
     def setUp(self):
-        self.receiver = Receiver(*self.receiver_args)
+        self.receiver = OtlpReceiver(*self.receiver_args).start()
         self.probes = []
 
     def tearDown(self):

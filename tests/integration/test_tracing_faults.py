@@ -205,7 +205,7 @@ class CollectorRecoversTest(unittest.TestCase):
                                "OTEL_EXPORTER_OTLP_PROTOCOL": protocol,
                                "OTEL_EXPORTER_OTLP_TIMEOUT": "1000",
                                # A batch is retried up to this long, then given up
-                               # (and only then is the outage reported).
+                               #.
                                "OTEL_BSP_EXPORT_TIMEOUT": "2000",
                                **FAST_BATCHES}).start()
         try:

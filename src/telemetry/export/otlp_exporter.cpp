@@ -4,6 +4,9 @@
 #include <condition_variable>
 #include <mutex>
 #include <random>
+#include <vector>
+
+#include "telemetry/export/otlp_failure_hint.hpp"
 
 namespace telemetry {
 namespace otlp {
@@ -76,10 +79,18 @@ class OtlpExporter final : public SpanExporter {
   std::string describe() const override { return description_; }
 
  private:
-  // Sends request `index`, retrying within `deadline`. False when its spans are lost.
+  // Sends request `index` and, unless the collector is already known to be down,
+  // retries it within `deadline`. False when its spans are lost.
+  //
+  // While an outage lasts each request gets ONE attempt: the request that found the
+  // collector down has already spent its retry budget on it, so later ones would only
+  // hold the queue (and a shutdown) for the export timeout each to learn the same thing.
+  // The first success ends the outage and brings the normal back-off back. A request is
+  // either acknowledged once or given up, so nothing is delivered twice by us.
   bool send_with_retries(std::size_t index, std::size_t span_count,
                          std::chrono::steady_clock::time_point deadline, ExportResult& result,
                          std::string& last_error) {
+    const bool known_down = failing_;
     for (int retry = 0;; ++retry) {
       const auto now = options_.now();
       if (shut_down_.load()) {
@@ -94,7 +105,14 @@ class OtlpExporter final : public SpanExporter {
         return true;
       }
       last_error = sent.message;
+      // An attempt cut short by our own shutdown says nothing about the collector.
+      if (shut_down_.load()) break;
+      note_failed_attempt(sent);
       if (sent.outcome == Outcome::retryable) {
+        if (known_down) {
+          last_error += " (collector down: one attempt per request until it answers again)";
+          break;
+        }
         const auto delay = options_.retry.next_delay(retry + 1, sent.retry_after, options_.now(),
                                                      deadline, options_.random01());
         if (delay) {
@@ -107,15 +125,21 @@ class OtlpExporter final : public SpanExporter {
           }
           if (!sleep_for(*delay)) {
             last_error = "exporter shut down during a retry wait";
-            return false;
+            break;
           }
           continue;
         }
         last_error += " (no retry fits before the export deadline)";
       }
-      note_failure(sent.outcome, last_error);
-      return false;
+      break;
     }
+    ++outage_.lost_requests;
+    outage_.lost_spans += static_cast<std::int64_t>(span_count);
+    if (logger_.enabled(logs::Level::debug, kTarget)) {
+      logger_.debug(kTarget, "export request given up; its spans are dropped",
+                    {{"error", last_error}, {"spans", span_count}});
+    }
+    return false;
   }
 
   // Waits unless shutdown interrupts; false when interrupted.
@@ -125,27 +149,43 @@ class OtlpExporter final : public SpanExporter {
     return !wake_.wait_for(lock, delay, [&] { return shut_down_.load(); });
   }
 
+  // One info line when an outage ends: how long it lasted and what it cost.
   void note_success() {
     if (!failing_) return;
     failing_ = false;
+    const auto lasted =
+        std::chrono::duration_cast<std::chrono::milliseconds>(options_.now() - outage_.started);
     logger_.info(kTarget, "trace export recovered",
-                 {{"endpoint", config_.endpoint}, {"failed_requests", failed_requests_}});
-    failed_requests_ = 0;
-  }
-
-  // One warning per outage: a collector that is down for an hour is one line.
-  void note_failure(Outcome outcome, const std::string& error) {
-    ++failed_requests_;
-    if (failing_) return;
-    failing_ = true;
-    logger_.warn(kTarget,
-                 outcome == Outcome::permanent
-                     ? "trace export rejected; spans are being dropped until it succeeds again"
-                     : "trace export failing; spans are being dropped until the collector "
-                       "is reachable",
                  {{"endpoint", config_.endpoint},
                   {"protocol", to_string(config_.protocol)},
-                  {"error", error}});
+                  {"outage_ms", static_cast<std::int64_t>(lasted.count())},
+                  {"failed_requests", outage_.lost_requests},
+                  {"failed_attempts", outage_.failed_attempts},
+                  {"dropped_spans", outage_.lost_spans}});
+    outage_ = {};
+  }
+
+  // One warning per outage, at its first failed attempt (not when a request is finally
+  // given up, which can be the whole export timeout later): a collector that is down
+  // for an hour is one line. Later failures are debug lines.
+  void note_failed_attempt(const SendResult& sent) {
+    ++outage_.failed_attempts;
+    if (failing_) return;  // the retry or give-up debug line tells the rest
+    failing_ = true;
+    outage_.started = options_.now();
+    if (!logger_.enabled(logs::Level::warn, kTarget)) return;
+    const std::string_view hint = failure_hint(sent.message, config_.uses_tls());
+    std::vector<logs::Field> fields = {{"endpoint", config_.endpoint},
+                                       {"protocol", to_string(config_.protocol)},
+                                       {"error", sent.message}};
+    if (!hint.empty()) fields.emplace_back("hint", hint);
+    logger_.write(logs::Level::warn, kTarget,
+                  sent.outcome == Outcome::permanent
+                      ? "trace export failing: the collector rejected a request; spans are "
+                        "dropped until an export succeeds again"
+                      : "trace export failing: the collector is unreachable; retrying, then "
+                        "dropping spans until it answers again",
+                  fields, nullptr);
   }
 
   void report_partial(const SendResult& sent, ExportResult& result) {
@@ -172,8 +212,13 @@ class OtlpExporter final : public SpanExporter {
   const logs::Logger& logger_;
   ExporterOptions options_;
   // Touched only by the export thread.
-  bool failing_ = false;
-  std::int64_t failed_requests_ = 0;
+  bool failing_ = false;  // an outage is on: from a failed attempt to the next success
+  struct Outage {
+    std::chrono::steady_clock::time_point started{};
+    std::int64_t failed_attempts = 0;
+    std::int64_t lost_requests = 0;  // requests given up, their spans dropped
+    std::int64_t lost_spans = 0;
+  } outage_;
   // Shutdown may come from another thread.
   std::atomic<bool> shut_down_{false};
   std::mutex mutex_;

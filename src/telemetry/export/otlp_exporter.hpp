@@ -2,7 +2,9 @@
 // The OTLP trace exporter: gRPC (default), HTTP/protobuf or HTTP/JSON as OtlpConfig
 // says. It splits batches that would exceed the request size limit, retries what
 // the protocol calls retryable until the caller's deadline, and logs a collector
-// outage once (a warning when it starts, an info line when it ends), not per batch.
+// outage once: a warning at its first failed attempt (endpoint, protocol, cause and a
+// hint), an info line when it ends (how long, what it cost). While the collector is
+// known to be down each request gets one attempt, so the queue and shutdown stay fast.
 //
 //   auto config = telemetry::OtlpConfig::from_env(std::getenv);  // throws OtlpConfigError
 //   auto exporter = telemetry::make_otlp_exporter(config, resource, logger);

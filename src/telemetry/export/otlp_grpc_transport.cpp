@@ -103,7 +103,9 @@ class GrpcTransport final : public OtlpTransport {
 
   std::vector<std::size_t> prepare(std::span<const SpanData> batch, std::size_t max_bytes,
                                    std::size_t& oversized) override {
-    prepared_ = encode_proto_requests(resource_, batch, max_bytes);
+    prepared_ = {};
+    arena_.reset();  // the previous batch's requests: sent or given up by now
+    prepared_ = encode_proto_requests(resource_, batch, max_bytes, arena_.get());
     oversized = prepared_.oversized;
     return prepared_.span_counts;
   }
@@ -129,7 +131,7 @@ class GrpcTransport final : public OtlpTransport {
       in_flight_ = &context;
     }
     ExportResponse response;
-    const grpc::Status status = stub_->Export(&context, prepared_.requests[index], &response);
+    const grpc::Status status = stub_->Export(&context, *prepared_.requests[index], &response);
     {
       std::lock_guard lock(mutex_);
       in_flight_ = nullptr;
@@ -158,6 +160,7 @@ class GrpcTransport final : public OtlpTransport {
   Resource resource_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<TraceService::Stub> stub_;
+  RequestArena arena_;  // the export thread's; reset per batch
   ProtoRequests prepared_;
   std::mutex mutex_;
   grpc::ClientContext* in_flight_ = nullptr;

@@ -87,8 +87,9 @@ class HttpTransport final : public OtlpTransport {
       counts = std::move(encoded.span_counts);
       oversized = encoded.oversized;
     } else {
-      auto encoded = encode_proto_requests(resource_, batch, max_bytes);
-      for (const auto& request : encoded.requests) bodies_.push_back(request.SerializeAsString());
+      arena_.reset();
+      auto encoded = encode_proto_requests(resource_, batch, max_bytes, arena_.get());
+      for (const auto* request : encoded.requests) bodies_.push_back(request->SerializeAsString());
       counts = std::move(encoded.span_counts);
       oversized = encoded.oversized;
     }
@@ -300,6 +301,7 @@ class HttpTransport final : public OtlpTransport {
   EndpointParts parts_;
   std::string host_header_;
   std::vector<std::string> bodies_;
+  RequestArena arena_;  // encoding scratch, reset per batch
   // Declared before the streams: they must be destroyed before their io_context.
   asio::io_context io_{1};
   std::unique_ptr<ssl::context> ssl_;

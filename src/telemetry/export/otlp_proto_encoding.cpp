@@ -76,6 +76,25 @@ trace::ScopeSpans& scope_spans(ExportRequest& request) {
 
 }  // namespace
 
+namespace {
+
+google::protobuf::ArenaOptions arena_options(char* first_block, std::size_t bytes) {
+  google::protobuf::ArenaOptions options;
+  options.initial_block = first_block;
+  options.initial_block_size = bytes;
+  // Past the first block, grow in blocks small enough to stay under malloc's mmap
+  // threshold (a bigger batch must not mmap and munmap on every export).
+  options.start_block_size = 16 * 1024;
+  options.max_block_size = 64 * 1024;
+  return options;
+}
+
+}  // namespace
+
+RequestArena::RequestArena(std::size_t first_block_bytes)
+    : first_block_(new char[first_block_bytes]),
+      arena_(arena_options(first_block_.get(), first_block_bytes)) {}
+
 std::uint32_t span_flags(std::uint8_t trace_flags, bool remote) noexcept {
   return trace_flags | kContextHasIsRemote | (remote ? kContextIsRemote : 0);
 }
@@ -121,26 +140,28 @@ void to_proto(const SpanData& span, trace::Span& out) {
   }
 }
 
-ExportRequest make_request(const Resource& resource, std::span<const SpanData> spans) {
-  ExportRequest request;
-  fill_envelope(resource, request);
-  auto& out = *scope_spans(request).mutable_spans();
+ExportRequest* make_request(const Resource& resource, std::span<const SpanData> spans,
+                            google::protobuf::Arena& arena) {
+  auto* request = google::protobuf::Arena::CreateMessage<ExportRequest>(&arena);
+  fill_envelope(resource, *request);
+  auto& out = *scope_spans(*request).mutable_spans();
   out.Reserve(static_cast<int>(spans.size()));
   for (const auto& span : spans) to_proto(span, *out.Add());
   return request;
 }
 
 ProtoRequests encode_proto_requests(const Resource& resource, std::span<const SpanData> batch,
-                                    std::size_t max_bytes) {
+                                    std::size_t max_bytes, google::protobuf::Arena& arena) {
   ProtoRequests result;
-  ExportRequest whole = make_request(resource, batch);
-  if (whole.ByteSizeLong() <= max_bytes) {
-    result.requests.push_back(std::move(whole));
+  ExportRequest* whole = make_request(resource, batch, arena);
+  // Also caches every message's size for the serialization that follows.
+  if (whole->ByteSizeLong() <= max_bytes) {
+    result.requests.push_back(whole);
     result.span_counts.push_back(batch.size());
     return result;
   }
   // Too big for one request: measure each span, plan, and move spans into parts.
-  auto& spans = *scope_spans(whole).mutable_spans();
+  auto& spans = *scope_spans(*whole).mutable_spans();
   std::vector<std::size_t> sizes;
   sizes.reserve(static_cast<std::size_t>(spans.size()));
   for (const auto& span : spans) {
@@ -155,14 +176,15 @@ ProtoRequests encode_proto_requests(const Resource& resource, std::span<const Sp
   const SplitPlan plan = plan_split(sizes, overhead, max_bytes);
   result.oversized = plan.oversized.size();
   for (const auto& run : plan.runs) {
-    ExportRequest part;
-    fill_envelope(resource, part);
-    auto& part_spans = *scope_spans(part).mutable_spans();
+    auto* part = google::protobuf::Arena::CreateMessage<ExportRequest>(&arena);
+    fill_envelope(resource, *part);
+    auto& part_spans = *scope_spans(*part).mutable_spans();
     part_spans.Reserve(static_cast<int>(run.count));
+    // Same arena: a swap exchanges pointers, it copies no span.
     for (std::size_t i = run.first; i < run.first + run.count; ++i) {
       part_spans.Add()->Swap(spans.Mutable(static_cast<int>(i)));
     }
-    result.requests.push_back(std::move(part));
+    result.requests.push_back(part);
     result.span_counts.push_back(run.count);
   }
   return result;

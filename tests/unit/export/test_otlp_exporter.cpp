@@ -24,7 +24,7 @@ struct LogLine {
 class CapturingLogger final : public logs::Logger {
  public:
   bool enabled(logs::Level level, std::string_view) const noexcept override {
-    return level >= logs::Level::info;
+    return level >= logs::Level::debug;
   }
   void write(logs::Level level, std::string_view, std::string_view message,
              std::span<const logs::Field> fields,
@@ -44,10 +44,12 @@ class CapturingLogger final : public logs::Logger {
     }
     lines.push_back(std::move(line));
   }
-  std::size_t count(logs::Level level) const {
-    std::size_t n = 0;
-    for (const auto& l : lines) n += l.level == level ? 1 : 0;
-    return n;
+  std::size_t count(logs::Level level) const { return at(level).size(); }
+  std::vector<LogLine> at(logs::Level level) const {
+    std::vector<LogLine> out;
+    for (const auto& l : lines)
+      if (l.level == level) out.push_back(l);
+    return out;
   }
   mutable std::vector<LogLine> lines;
 };
@@ -65,8 +67,11 @@ class ScriptedTransport final : public OtlpTransport {
     if (counts_to_prepare.empty()) return {batch.size()};
     return counts_to_prepare;
   }
+  std::function<void()> on_send;  // runs during each send, e.g. a concurrent shutdown
+
   SendResult send(std::size_t index, Clock::time_point) noexcept override {
     sent_requests.push_back(index);
+    if (on_send) on_send();
     if (script.empty()) return {};
     SendResult next = script.front();
     script.pop_front();
@@ -154,8 +159,9 @@ TEST_F(ExporterTest, PartialSuccessIsReportedAndLogged) {
   EXPECT_EQ(result.code, ExportResult::Code::success);
   EXPECT_EQ(result.rejected_spans, 3u);
   EXPECT_EQ(result.message, "3 spans had no name");
-  ASSERT_EQ(logger.count(logs::Level::warn), 1u);
-  EXPECT_EQ(logger.lines[0].fields.at("rejected_spans"), "3");
+  const auto warnings = logger.at(logs::Level::warn);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].fields.at("rejected_spans"), "3");
 }
 
 TEST_F(ExporterTest, AnOutageIsOneWarningAndOneRecoveryLine) {
@@ -166,15 +172,102 @@ TEST_F(ExporterTest, AnOutageIsOneWarningAndOneRecoveryLine) {
   transport->script = {{}};
   EXPECT_EQ(export_batch(1, std::chrono::seconds(1)).code, ExportResult::Code::success);
   EXPECT_EQ(export_batch(1, std::chrono::seconds(1)).code, ExportResult::Code::success);
-  ASSERT_EQ(logger.count(logs::Level::warn), 1u);
-  ASSERT_EQ(logger.count(logs::Level::info), 1u);
-  EXPECT_EQ(logger.lines[0].fields.at("error"), "INVALID_ARGUMENT: bad");
-  EXPECT_EQ(logger.lines[1].message, "trace export recovered");
-  EXPECT_EQ(logger.lines[1].fields.at("failed_requests"), "5");
+  const auto warnings = logger.at(logs::Level::warn);
+  const auto infos = logger.at(logs::Level::info);
+  ASSERT_EQ(warnings.size(), 1u);
+  ASSERT_EQ(infos.size(), 1u);
+  EXPECT_EQ(warnings[0].fields.at("error"), "INVALID_ARGUMENT: bad");
+  EXPECT_EQ(infos[0].message, "trace export recovered");
+  EXPECT_EQ(infos[0].fields.at("failed_requests"), "5");
+  EXPECT_EQ(infos[0].fields.at("failed_attempts"), "5");
+  EXPECT_EQ(infos[0].fields.at("dropped_spans"), "5");
   // A second outage warns again.
   transport->script = {permanent()};
   export_batch(1, std::chrono::seconds(1));
   EXPECT_EQ(logger.count(logs::Level::warn), 2u);
+}
+
+TEST_F(ExporterTest, TheFirstFailedAttemptWarnsAtOnceNamingTheCause) {
+  // The warning must be out before the first retry wait, not when the batch is given up.
+  std::vector<std::size_t> warnings_when_waiting;
+  exporter.reset();
+  auto owned = std::make_unique<ScriptedTransport>();
+  transport = owned.get();
+  ExporterOptions options;
+  options.now = [this] { return now; };
+  options.random01 = [] { return 0.0; };
+  options.sleep = [&](milliseconds d) {
+    warnings_when_waiting.push_back(logger.count(logs::Level::warn));
+    now += d;
+    return true;
+  };
+  exporter = make_exporter_with_transport(config, std::move(owned), logger, options);
+  transport->script = {{Outcome::retryable,
+                        {},
+                        0,
+                        "UNAVAILABLE: failed to connect to all addresses; last error: UNKNOWN: "
+                        "ipv4:127.0.0.1:4317: Failed to connect to remote host: Connection "
+                        "refused"},
+                       unavailable(),
+                       {}};
+  EXPECT_EQ(export_batch(3, std::chrono::seconds(30)).code, ExportResult::Code::success);
+  EXPECT_EQ(warnings_when_waiting, (std::vector<std::size_t>{1, 1}));
+  const auto warnings = logger.at(logs::Level::warn);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].fields.at("endpoint"), "http://localhost:4317");
+  EXPECT_EQ(warnings[0].fields.at("protocol"), "grpc");
+  EXPECT_NE(warnings[0].fields.at("error").find("Connection refused"), std::string::npos);
+  EXPECT_NE(warnings[0].fields.at("hint").find("nothing listens"), std::string::npos);
+  // Retries are debug lines; the recovery line says how long it lasted and what failed.
+  EXPECT_EQ(logger.count(logs::Level::debug), 2u);
+  const auto infos = logger.at(logs::Level::info);
+  ASSERT_EQ(infos.size(), 1u);
+  EXPECT_EQ(infos[0].fields.at("outage_ms"), "750");  // waits of 250 and 500 ms
+  EXPECT_EQ(infos[0].fields.at("failed_attempts"), "2");
+  EXPECT_EQ(infos[0].fields.at("failed_requests"), "0");  // nothing was lost
+}
+
+TEST_F(ExporterTest, WhileTheCollectorIsDownEachRequestGetsOneAttempt) {
+  // The request that finds the collector down retries until its deadline ...
+  transport->script = {unavailable(), unavailable(), unavailable(), unavailable()};
+  EXPECT_EQ(export_batch(2, milliseconds(1000)).code, ExportResult::Code::failure);
+  EXPECT_EQ(transport->sent_requests.size(), 3u);  // waits of 250 and 500; 1000 does not fit
+  // ... later ones during the outage are tried once, without waiting.
+  for (int batch = 0; batch < 3; ++batch) {
+    transport->sent_requests.clear();
+    slept.clear();
+    transport->script = {unavailable(), {}};
+    const auto result = export_batch(2, std::chrono::seconds(30));
+    EXPECT_EQ(result.code, ExportResult::Code::failure);
+    EXPECT_NE(result.message.find("collector down"), std::string::npos) << result.message;
+    EXPECT_EQ(transport->sent_requests.size(), 1u);
+    EXPECT_TRUE(slept.empty());
+  }
+  EXPECT_EQ(logger.count(logs::Level::warn), 1u);
+  // The first success ends the outage; the normal back-off applies again after it.
+  transport->script = {{}};
+  EXPECT_EQ(export_batch(2, std::chrono::seconds(30)).code, ExportResult::Code::success);
+  const auto infos = logger.at(logs::Level::info);
+  ASSERT_EQ(infos.size(), 1u);
+  EXPECT_EQ(infos[0].fields.at("failed_requests"), "4");
+  EXPECT_EQ(infos[0].fields.at("failed_attempts"), "6");
+  EXPECT_EQ(infos[0].fields.at("dropped_spans"), "8");
+  transport->sent_requests.clear();
+  transport->script = {unavailable(), {}};
+  EXPECT_EQ(export_batch(2, std::chrono::seconds(30)).code, ExportResult::Code::success);
+  EXPECT_EQ(transport->sent_requests.size(), 2u);
+  EXPECT_EQ(logger.count(logs::Level::warn), 2u);  // that blip was an outage of its own
+}
+
+TEST_F(ExporterTest, OneAttemptPerSplitRequestDuringAnOutage) {
+  transport->counts_to_prepare = {2, 3};
+  transport->script = {permanent(), unavailable(), unavailable()};
+  const auto result = export_batch(5, std::chrono::seconds(30));
+  EXPECT_EQ(result.code, ExportResult::Code::failure);
+  // The first request found the collector failing; the second gets one attempt.
+  EXPECT_EQ(transport->sent_requests, (std::vector<std::size_t>{0, 1}));
+  EXPECT_NE(result.message.find("5 of 5 spans"), std::string::npos) << result.message;
+  EXPECT_EQ(logger.count(logs::Level::warn), 1u);
 }
 
 TEST_F(ExporterTest, SplitRequestsAreSentInOrderAndFailuresCountTheirSpans) {
@@ -191,6 +284,15 @@ TEST_F(ExporterTest, AfterShutdownNothingIsSent) {
   const auto result = export_batch(1, std::chrono::seconds(30));
   EXPECT_EQ(result.code, ExportResult::Code::failure);
   EXPECT_TRUE(transport->sent_requests.empty());
+}
+
+TEST_F(ExporterTest, AnAttemptCutShortByShutdownIsNotAnOutage) {
+  // The transport's answer when shutdown cancels the request in flight.
+  transport->on_send = [this] { exporter->shutdown(now); };
+  transport->script = {{Outcome::permanent, {}, 0, "cancelled by shutdown"}};
+  const auto result = export_batch(2, std::chrono::seconds(30));
+  EXPECT_EQ(result.code, ExportResult::Code::failure);
+  EXPECT_EQ(logger.count(logs::Level::warn), 0u);
 }
 
 TEST(MakeOtlpExporter, StartsWithTheCollectorUnreachable) {

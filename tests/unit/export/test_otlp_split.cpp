@@ -62,12 +62,13 @@ std::vector<SpanData> large_batch() {
 TEST(ProtoSplit, EveryRequestStaysUnderTheLimitAndNoSpanIsLost) {
   const auto batch = large_batch();  // about 6 MiB
   constexpr std::size_t kLimit = 4 * 1024 * 1024;
-  const auto encoded = encode_proto_requests(test_resource(), batch, kLimit);
+  google::protobuf::Arena arena;
+  const auto encoded = encode_proto_requests(test_resource(), batch, kLimit, arena);
   ASSERT_GE(encoded.requests.size(), 2u);
   EXPECT_EQ(encoded.oversized, 0u);
   std::vector<std::string> names;
   for (std::size_t r = 0; r < encoded.requests.size(); ++r) {
-    const auto& request = encoded.requests[r];
+    const auto& request = *encoded.requests[r];
     EXPECT_LE(request.ByteSizeLong(), kLimit);
     const auto& spans = request.resource_spans(0).scope_spans(0).spans();
     EXPECT_EQ(static_cast<std::size_t>(spans.size()), encoded.span_counts[r]);
@@ -83,18 +84,40 @@ TEST(ProtoSplit, EveryRequestStaysUnderTheLimitAndNoSpanIsLost) {
 
 TEST(ProtoSplit, ASmallBatchIsOneRequest) {
   const std::vector<SpanData> batch = {make_span(1), make_span(2)};
-  const auto encoded = encode_proto_requests(test_resource(), batch, 4 * 1024 * 1024);
+  google::protobuf::Arena arena;
+  const auto encoded = encode_proto_requests(test_resource(), batch, 4 * 1024 * 1024, arena);
   ASSERT_EQ(encoded.requests.size(), 1u);
   EXPECT_EQ(encoded.span_counts[0], 2u);
 }
 
 TEST(ProtoSplit, ASpanOverTheLimitAloneIsLeftOutAndCounted) {
   std::vector<SpanData> batch = {make_span(1), make_large_span(2, 300 * 1024), make_span(3)};
-  const auto encoded = encode_proto_requests(test_resource(), batch, 200 * 1024);
+  google::protobuf::Arena arena;
+  const auto encoded = encode_proto_requests(test_resource(), batch, 200 * 1024, arena);
   EXPECT_EQ(encoded.oversized, 1u);
   std::size_t sent = 0;
   for (auto n : encoded.span_counts) sent += n;
   EXPECT_EQ(sent, 2u);
+}
+
+TEST(ProtoSplit, AReusedArenaEncodesEachBatchAfreshAndSplitsOnIt) {
+  // The transports keep one arena per export thread and reset it between batches.
+  RequestArena arena(64 * 1024);  // a small first block: later blocks come and go
+  const std::vector<SpanData> small = {make_span(1), make_span(2)};
+  const auto first = encode_proto_requests(test_resource(), small, 4 * 1024 * 1024, arena.get());
+  const std::string first_bytes = first.requests[0]->SerializeAsString();
+  arena.reset();
+  const auto large =
+      encode_proto_requests(test_resource(), large_batch(), 4 * 1024 * 1024, arena.get());
+  ASSERT_GE(large.requests.size(), 2u);
+  for (const auto* request : large.requests) EXPECT_EQ(request->GetArena(), &arena.get());
+  arena.reset();
+  const auto again = encode_proto_requests(test_resource(), small, 4 * 1024 * 1024, arena.get());
+  ASSERT_EQ(again.requests.size(), 1u);
+  EXPECT_EQ(again.requests[0]->SerializeAsString(), first_bytes);
+  ExportRequest parsed;
+  ASSERT_TRUE(parsed.ParseFromString(first_bytes));
+  EXPECT_EQ(parsed.resource_spans(0).scope_spans(0).spans_size(), 2);
 }
 
 TEST(JsonSplit, EveryBodyStaysUnderTheLimitAndParsesAsOneRequest) {
