@@ -204,8 +204,7 @@ class CollectorRecoversTest(unittest.TestCase):
         service = Service(env={"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint(protocol),
                                "OTEL_EXPORTER_OTLP_PROTOCOL": protocol,
                                "OTEL_EXPORTER_OTLP_TIMEOUT": "1000",
-                               # A batch is retried up to this long, then given up
-                               #.
+                               # A batch is retried up to this long, then given up.
                                "OTEL_BSP_EXPORT_TIMEOUT": "2000",
                                **FAST_BATCHES}).start()
         try:
