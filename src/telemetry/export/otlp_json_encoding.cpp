@@ -5,43 +5,11 @@
 
 #include "telemetry/export/otlp_batch_split.hpp"
 #include "telemetry/export/otlp_proto_encoding.hpp"
-#include "telemetry/export/otlp_utf8.hpp"
+#include "telemetry/logs/json_escape.hpp"
 
 namespace telemetry::otlp {
 
 namespace {
-
-constexpr char kHex[] = "0123456789abcdef";
-
-void append_escaped(std::string_view text, std::string& out) {
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += "\\u00";
-          out += kHex[(c >> 4) & 0xf];
-          out += kHex[c & 0xf];
-        } else {
-          out += c;
-        }
-    }
-  }
-}
 
 template <typename Int>
 void append_number(Int value, std::string& out) {
@@ -172,12 +140,10 @@ constexpr std::string_view kEnvelopeTail = "]}]}]}";
 }  // namespace
 
 void append_json_string(std::string_view text, std::string& out) {
+  // The log lines' escaping: control characters escaped, invalid UTF-8 repaired
+  // as U+FFFD, so that the receiver always gets valid JSON text.
   out += '"';
-  if (is_valid_utf8(text)) {
-    append_escaped(text, out);
-  } else {
-    append_escaped(to_valid_utf8(text), out);
-  }
+  logs::append_json_escaped(out, text);
   out += '"';
 }
 

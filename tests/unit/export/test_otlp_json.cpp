@@ -78,8 +78,9 @@ TEST(JsonEncoding, EscapesControlCharactersAndRepairsUtf8) {
                                  "c\xc3\xa9",
                                  8),
                      out);
+  // The invalid byte becomes U+REPLACEMENT CHARACTER, written as an escape.
   EXPECT_EQ(out,
-            "\"a\\u0001\\tb\xEF\xBF\xBD"
+            "\"a\\u0001\\tb\\ufffd"
             "c\xc3\xa9\"");
 }
 
