@@ -1,4 +1,5 @@
 #include "telemetry/export/otlp_config.hpp"
+#include "telemetry/text.hpp"
 
 #include <algorithm>
 #include <boost/url/parse.hpp>
@@ -15,13 +16,6 @@ std::string lowercase(std::string_view text) {
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
-}
-
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t");
-  return text.substr(first, last - first + 1);
 }
 
 // The spec treats an empty variable as unset.
@@ -81,22 +75,7 @@ OtlpConfigError::OtlpConfigError(std::vector<std::string> errors)
 namespace otlp {
 
 std::optional<std::string> percent_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out += text[i];
-      continue;
-    }
-    if (i + 2 >= text.size()) return std::nullopt;
-    unsigned value = 0;
-    const auto* begin = text.data() + i + 1;
-    const auto [end, ec] = std::from_chars(begin, begin + 2, value, 16);
-    if (ec != std::errc() || end != begin + 2) return std::nullopt;
-    out += static_cast<char>(value);
-    i += 2;
-  }
-  return out;
+  return text::percent_decode(text);
 }
 
 std::optional<std::vector<OtlpHeader>> parse_headers(std::string_view text, std::string& error) {
@@ -105,7 +84,7 @@ std::optional<std::vector<OtlpHeader>> parse_headers(std::string_view text, std:
   while (!text.empty()) {
     ++index;
     const auto comma = text.find(',');
-    const std::string_view entry = trim(text.substr(0, comma));
+    const std::string_view entry = text::trim_ows(text.substr(0, comma));
     text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
     if (entry.empty()) continue;  // tolerate "a=b,,c=d" and a trailing comma
     const auto equals = entry.find('=');
@@ -113,12 +92,12 @@ std::optional<std::vector<OtlpHeader>> parse_headers(std::string_view text, std:
       error = "entry " + std::to_string(index) + " has no '=' (expected key=value)";
       return std::nullopt;
     }
-    const std::string_view name = trim(entry.substr(0, equals));
+    const std::string_view name = text::trim_ows(entry.substr(0, equals));
     if (name.empty() || !std::all_of(name.begin(), name.end(), is_token_char)) {
       error = "entry " + std::to_string(index) + " has an invalid header name";
       return std::nullopt;
     }
-    auto value = percent_decode(trim(entry.substr(equals + 1)));
+    auto value = percent_decode(text::trim_ows(entry.substr(equals + 1)));
     if (!value) {
       error = "the value of header '" + std::string(name) + "' has a broken percent escape";
       return std::nullopt;
@@ -200,7 +179,7 @@ OtlpConfig OtlpConfig::from_env(const EnvLookup& getenv) {
 
   if (const char* value = read_pair(getenv, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
                                     "OTEL_EXPORTER_OTLP_PROTOCOL", name)) {
-    const std::string text = lowercase(trim(value));
+    const std::string text = lowercase(text::trim_ows(value));
     if (text == "grpc") {
       config.protocol = OtlpProtocol::grpc;
     } else if (text == "http/protobuf") {
@@ -216,7 +195,7 @@ OtlpConfig OtlpConfig::from_env(const EnvLookup& getenv) {
   bool insecure = false;
   if (const char* value = read_pair(getenv, "OTEL_EXPORTER_OTLP_TRACES_INSECURE",
                                     "OTEL_EXPORTER_OTLP_INSECURE", name)) {
-    const std::string text = lowercase(trim(value));
+    const std::string text = lowercase(text::trim_ows(value));
     if (text == "true") {
       insecure = true;
     } else if (text != "false") {
@@ -249,7 +228,7 @@ OtlpConfig OtlpConfig::from_env(const EnvLookup& getenv) {
 
   if (const char* value = read_pair(getenv, "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT",
                                     "OTEL_EXPORTER_OTLP_TIMEOUT", name)) {
-    const std::string_view text = trim(value);
+    const std::string_view text = text::trim_ows(value);
     long long ms = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
     if (ec != std::errc() || end != text.data() + text.size() || ms <= 0 || ms > 3'600'000) {
@@ -262,7 +241,7 @@ OtlpConfig OtlpConfig::from_env(const EnvLookup& getenv) {
 
   if (const char* value = read_pair(getenv, "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION",
                                     "OTEL_EXPORTER_OTLP_COMPRESSION", name)) {
-    const std::string text = lowercase(trim(value));
+    const std::string text = lowercase(text::trim_ows(value));
     if (text == "gzip") {
       config.compression = OtlpCompression::gzip;
     } else if (text == "none") {

@@ -1,4 +1,5 @@
 #include "telemetry/logs/level_filter.hpp"
+#include "telemetry/text.hpp"
 
 #include <algorithm>
 
@@ -9,13 +10,6 @@ namespace telemetry::logs {
 namespace {
 
 constexpr std::size_t kMaxQuotedBytes = 120;
-
-std::string_view trim(std::string_view text) noexcept {
-  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  while (!text.empty() && blank(text.front())) text.remove_prefix(1);
-  while (!text.empty() && blank(text.back())) text.remove_suffix(1);
-  return text;
-}
 
 bool valid_target(std::string_view target) noexcept {
   if (target.empty() || target.front() == '.' || target.back() == '.') return false;
@@ -52,13 +46,13 @@ std::string unknown_level(std::string_view level) {
 
 Result<LevelFilter> LevelFilter::parse(std::string_view spec) {
   LevelFilter filter;
-  spec = trim(spec);
+  spec = text::trim_space(spec);
   if (spec.empty()) return filter;
 
   bool default_seen = false;
   while (true) {
     const std::size_t comma = spec.find(',');
-    const std::string_view directive = trim(spec.substr(0, comma));
+    const std::string_view directive = text::trim_space(spec.substr(0, comma));
     if (directive.empty()) {
       return directive_error(directive, "empty directive (check for a stray comma)");
     }
@@ -70,8 +64,8 @@ Result<LevelFilter> LevelFilter::parse(std::string_view spec) {
       default_seen = true;
       filter.default_ = *level;
     } else {
-      const std::string_view target = trim(directive.substr(0, equals));
-      const std::string_view level_text = trim(directive.substr(equals + 1));
+      const std::string_view target = text::trim_space(directive.substr(0, equals));
+      const std::string_view level_text = text::trim_space(directive.substr(equals + 1));
       if (level_text.find('=') != std::string_view::npos) {
         return directive_error(directive, "more than one '='");
       }

@@ -1,4 +1,5 @@
 #include "telemetry/propagation/trace_context.hpp"
+#include "telemetry/text.hpp"
 
 namespace telemetry::propagation {
 
@@ -11,16 +12,10 @@ int any_case_hex_value(char c) noexcept {
   return -1;
 }
 
-std::string_view trim_ows(std::string_view text) noexcept {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 }  // namespace
 
 bool parse_x_trace_id(std::string_view header, TraceId& out) noexcept {
-  const std::string_view text = trim_ows(header);
+  const std::string_view text = text::trim_ows(header);
   if (text.size() != TraceId::kHexLength) return false;
   for (std::size_t i = 0; i < out.bytes.size(); ++i) {
     const int high = any_case_hex_value(text[2 * i]);

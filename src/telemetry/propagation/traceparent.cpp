@@ -1,4 +1,5 @@
 #include "telemetry/propagation/traceparent.hpp"
+#include "telemetry/text.hpp"
 
 #include <array>
 #include <bit>
@@ -113,16 +114,6 @@ void encode_hex(const std::uint8_t* bytes, std::size_t count, char* out) noexcep
   }
 }
 
-bool is_ows(char c) noexcept {
-  return c == ' ' || c == '\t';
-}
-
-std::string_view trim_ows(std::string_view text) noexcept {
-  while (!text.empty() && is_ows(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_ows(text.back())) text.remove_suffix(1);
-  return text;
-}
-
 // Field offsets of the version 00 layout, which higher versions share.
 constexpr std::size_t kTraceIdAt = 3;
 constexpr std::size_t kParentIdAt = 36;
@@ -165,7 +156,7 @@ std::string_view to_string(TraceparentError error) noexcept {
 }
 
 TraceparentError parse_traceparent(std::string_view header, Traceparent& out) noexcept {
-  const std::string_view text = trim_ows(header);
+  const std::string_view text = text::trim_ows(header);
   if (text.empty()) return TraceparentError::empty;
   if (text.size() < 2) return TraceparentError::wrong_length;
 

@@ -1,4 +1,5 @@
 #include "telemetry/propagation/tracestate.hpp"
+#include "telemetry/text.hpp"
 
 #include <array>
 
@@ -6,9 +7,6 @@ namespace telemetry::propagation {
 
 namespace {
 
-bool is_ows(char c) noexcept {
-  return c == ' ' || c == '\t';
-}
 bool is_lcalpha(char c) noexcept {
   return c >= 'a' && c <= 'z';
 }
@@ -57,12 +55,6 @@ TracestateError check_member(std::string_view member, std::string_view& key) noe
   return TracestateError::none;
 }
 
-std::string_view trim_ows(std::string_view text) noexcept {
-  while (!text.empty() && is_ows(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_ows(text.back())) text.remove_suffix(1);
-  return text;
-}
-
 std::optional<std::string> fail(TracestateError reason, TracestateError* error) {
   if (error != nullptr) *error = reason;
   return std::nullopt;
@@ -103,7 +95,7 @@ std::optional<std::string> parse_tracestate(std::span<const std::string_view> he
     while (true) {
       const std::size_t comma = rest.find(',');
       const std::string_view raw = rest.substr(0, comma);
-      const std::string_view member = trim_ows(raw);
+      const std::string_view member = text::trim_ows(raw);
       if (!member.empty()) {  // empty and whitespace-only members are allowed
         std::string_view key;
         const TracestateError reason = check_member(member, key);

@@ -1,4 +1,5 @@
 #include "telemetry/trace/config.hpp"
+#include "telemetry/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -8,16 +9,6 @@
 namespace telemetry {
 
 namespace {
-
-std::string_view trim(std::string_view text) noexcept {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 std::string lowercase(std::string_view text) {
   std::string out(text);
@@ -29,7 +20,7 @@ std::string lowercase(std::string_view text) {
 std::optional<std::string_view> read(const EnvLookup& getenv, const char* name) {
   const char* value = getenv ? getenv(name) : nullptr;
   if (value == nullptr) return std::nullopt;
-  const std::string_view trimmed = trim(value);
+  const std::string_view trimmed = text::trim_space(value);
   if (trimmed.empty()) return std::nullopt;
   return trimmed;
 }
@@ -165,7 +156,7 @@ void read_exporters(const EnvLookup& getenv, TracingConfig& config) {
   std::string_view rest = *list;
   while (!rest.empty()) {
     const std::size_t comma = rest.find(',');
-    const std::string name = lowercase(trim(rest.substr(0, comma)));
+    const std::string name = lowercase(text::trim_space(rest.substr(0, comma)));
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     std::optional<ExporterKind> kind;
     if (name == "otlp")

@@ -1,4 +1,5 @@
 #include "telemetry/trace/resource.hpp"
+#include "telemetry/text.hpp"
 
 #include <cctype>
 #include <cstdio>
@@ -11,43 +12,7 @@
 
 namespace telemetry {
 
-namespace {
-
-std::string_view trim(std::string_view text) noexcept {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-int hex_digit(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool percent_decode(std::string_view text, std::string& out) {
-  out.clear();
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    if (i + 2 >= text.size()) return false;
-    const int high = hex_digit(text[i + 1]);
-    const int low = hex_digit(text[i + 2]);
-    if (high < 0 || low < 0) return false;
-    out.push_back(static_cast<char>((high << 4) | low));
-    i += 2;
-  }
-  return true;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 const AttributeValue* Resource::find(std::string_view key) const noexcept {
   for (const auto& attribute : attributes) {
@@ -78,7 +43,7 @@ bool parse_resource_attributes(std::string_view text, Attributes& out, std::stri
   std::string_view rest = text;
   while (!rest.empty()) {
     const std::size_t comma = rest.find(',');
-    const std::string_view entry = trim(rest.substr(0, comma));
+    const std::string_view entry = text::trim_space(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     if (entry.empty()) continue;
     const std::size_t equals = entry.find('=');
@@ -86,29 +51,29 @@ bool parse_resource_attributes(std::string_view text, Attributes& out, std::stri
       error = "entry \"" + std::string(entry) + "\" has no '='";
       return false;
     }
-    const std::string_view key = trim(entry.substr(0, equals));
+    const std::string_view key = text::trim_space(entry.substr(0, equals));
     if (key.empty()) {
       error = "entry \"" + std::string(entry) + "\" has an empty key";
       return false;
     }
-    std::string value;
-    if (!percent_decode(trim(entry.substr(equals + 1)), value)) {
+    auto value = text::percent_decode(text::trim_space(entry.substr(equals + 1)));
+    if (!value) {
       error = "entry \"" + std::string(entry) + "\" has a malformed percent-encoding";
       return false;
     }
-    std::string decoded_key;
-    if (!percent_decode(key, decoded_key)) {
+    const auto decoded_key = text::percent_decode(key);
+    if (!decoded_key) {
       error = "key \"" + std::string(key) + "\" has a malformed percent-encoding";
       return false;
     }
     bool replaced = false;
     for (auto& attribute : parsed) {
-      if (attribute.key == decoded_key) {
-        attribute.value = std::move(value);
+      if (attribute.key == *decoded_key) {
+        attribute.value = std::move(*value);
         replaced = true;
       }
     }
-    if (!replaced) parsed.push_back({std::move(decoded_key), std::move(value)});
+    if (!replaced) parsed.push_back({std::move(*decoded_key), std::move(*value)});
   }
   out = std::move(parsed);
   return true;
@@ -151,8 +116,8 @@ Resource Resource::from_env(const EnvLookup& getenv, std::vector<std::string>& w
     }
   }
   const char* service_name = getenv ? getenv("OTEL_SERVICE_NAME") : nullptr;
-  if (service_name != nullptr && !trim(service_name).empty()) {
-    resource.set("service.name", std::string(trim(service_name)));
+  if (service_name != nullptr && !text::trim_space(service_name).empty()) {
+    resource.set("service.name", std::string(text::trim_space(service_name)));
   }
   return resource;
 }
