@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# What does tracing cost a request? GET /api/boards/{id} under wrk, in ONE run with the
+# configurations interleaved so that drift of the machine hits them alike:
+#   off      tracing off (no OTLP endpoint: the service logs only)
+#   on       OTEL_TRACES_SAMPLER=always_on, OTLP/gRPC to tests/otlp-receiver/receiver.mjs
+#            (decodes every span with OpenTelemetry's npm schema; output to /dev/null)
+#   on-light the same, to bench/lib/grpc_sink.mjs (accepts Export without decoding), so
+#            the receiver's CPU on this 2-core machine does not stand in for tracing's
+#   down     tracing on, endpoint at a closed port (collector down)
+# Order: off on on-light, repeated RB_ROUNDS times (default 2), then down. Each run
+# restarts the service (same temporary SQLite database and token), warms up for 2 s,
+# then measures RB_DURATION seconds under the build lock. Printed per run: requests/s,
+# p50, p99, the service's CPU µs/request (/proc/PID/stat) and the sink's CPU seconds;
+# then the means and the traced/untraced ratios. The service's "span export totals"
+# (exported, dropped) are read from its log at exit.
+#
+# Environment: RB_THREADS RB_CONNECTIONS RB_DURATION (as bench/http_load.sh), RB_ROUNDS,
+#   RB_TRACE_LIGHT=0 to skip on-light, RB_TRACE_DOWN=0 to skip down, RB_RESULTS.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+rb_require
+command -v node >/dev/null || rb_die "node is not installed"
+receiver_dir=$rb_repo/tests/otlp-receiver
+if [ ! -d "$receiver_dir/node_modules/@grpc/grpc-js" ]; then
+  (cd "$receiver_dir" && timeout 300 npm ci --no-audit --no-fund >/dev/null) ||
+    rb_die "npm ci in tests/otlp-receiver failed"
+fi
+RB_ROUNDS=${RB_ROUNDS:-2}
+RB_TRACE_LIGHT=${RB_TRACE_LIGHT:-1}
+RB_TRACE_DOWN=${RB_TRACE_DOWN:-1}
+# Always quiet logs here: the export totals line is needed and the access log is not
+# what is being measured.
+RB_BENCH_LOG=quiet
+
+echo "== trace_overhead: GET /api/boards/{id}, wrk -t$RB_THREADS -c$RB_CONNECTIONS -d${RB_DURATION}s, $RB_ROUNDS rounds"
+rb_machine_summary
+
+summary=$rb_tmp/trace-summary
+: >"$summary"
+seeded=""
+run=0
+
+# measure LABEL [service environment...]
+measure() {
+  local label=$1
+  shift
+  run=$((run + 1))
+  rb_start_service "run$run" "$@"
+  if [ -z "$seeded" ]; then
+    rb_seed
+    seeded=1
+  fi
+  local spans0="" spans1=""
+  if [ -n "${RB_SIDECAR_PID:-}" ]; then spans0=$(curl -fsS -m 5 "http://127.0.0.1:$RB_SINK_HTTP/stats"); fi
+  RB_DURATION=2 RB_RESULTS="" rb_wrk warmup board_read.lua "/api/boards/$RB_BOARD_ID" >/dev/null
+  rb_wrk "$label" board_read.lua "/api/boards/$RB_BOARD_ID" >/dev/null
+  local line=$RB_LAST
+  rb_stop_service
+  if [ -n "${RB_SIDECAR_PID:-}" ]; then spans1=$(curl -fsS -m 5 "http://127.0.0.1:$RB_SINK_HTTP/stats"); fi
+  local totals
+  totals=$(rb_export_totals "run$run")
+  echo "$line export[$totals]${spans1:+ sink_before=$spans0 sink_after=$spans1}"
+  echo "$line" >>"$summary"
+}
+
+for round in $(seq "$RB_ROUNDS"); do
+  echo "-- round $round"
+  measure off OTEL_SDK_DISABLED=false
+
+  rb_start_sidecar receiver node "$receiver_dir/receiver.mjs" --grpc-port 0 --http-port 0 --out /dev/null
+  measure on OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$RB_SINK_GRPC" \
+    OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_TRACES_SAMPLER=always_on
+  rb_stop_sidecar
+
+  if [ "$RB_TRACE_LIGHT" = 1 ]; then
+    rb_start_sidecar sink node "$rb_repo/bench/lib/grpc_sink.mjs"
+    measure on-light OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$RB_SINK_GRPC" \
+      OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_TRACES_SAMPLER=always_on
+    rb_stop_sidecar
+  fi
+done
+
+if [ "$RB_TRACE_DOWN" = 1 ]; then
+  echo "-- collector down"
+  closed=$(rb_free_port)
+  measure down OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$closed" \
+    OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_TRACES_SAMPLER=always_on
+fi
+
+echo "-- summary (mean over runs; ratio = traced / untraced)"
+python3 - "$summary" <<'EOF'
+import sys
+from collections import defaultdict
+runs = defaultdict(list)
+for line in open(sys.argv[1]):
+    kv = dict(item.split("=", 1) for item in line.split())
+    runs[kv["label"]].append(kv)
+def mean(rows, key):
+    return sum(float(r[key]) for r in rows) / len(rows)
+base = runs.get("off")
+print(f"{'config':<10} {'runs':>4} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'cpu us/req':>10} {'rps ratio':>9} {'cpu ratio':>9}")
+for label in ["off", "on", "on-light", "down"]:
+    rows = runs.get(label)
+    if not rows:
+        continue
+    rps = mean(rows, "rps")
+    cpu = mean(rows, "cpu_us_per_req")
+    ratio = f"{rps / mean(base, 'rps'):.3f}" if base else "n/a"
+    cratio = f"{cpu / mean(base, 'cpu_us_per_req'):.3f}" if base else "n/a"
+    print(f"{label:<10} {len(rows):>4} {rps:>9.0f} {mean(rows, 'p50_us') / 1000:>8.2f} "
+          f"{mean(rows, 'p99_us') / 1000:>8.2f} {cpu:>10.1f} {ratio:>9} {cratio:>9}")
+for label, rows in runs.items():
+    if label != "off" and base:
+        r = mean(rows, "rps") / mean(base, "rps")
+        print(f"RB_TRACE_RATIO {label} rps_ratio={r:.3f} target>=0.95 {'met' if r >= 0.95 else 'MISSED'}")
+EOF
