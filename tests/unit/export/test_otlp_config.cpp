@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <ostream>
 #include <string>
 
 #include "telemetry/export/otlp_config.hpp"
@@ -18,6 +19,12 @@ struct EndpointCase {
   bool insecure;
   const char* expected;
 };
+
+// Names each case by its settings, so test names are readable and stable.
+void PrintTo(const EndpointCase& c, std::ostream* out) {
+  *out << to_string(c.protocol) << " generic=" << (c.generic ? c.generic : "unset")
+       << " traces=" << (c.per_signal ? c.per_signal : "unset") << (c.insecure ? " insecure" : "");
+}
 
 class EndpointResolution : public ::testing::TestWithParam<EndpointCase> {};
 
