@@ -140,6 +140,11 @@ print("; ".join(out) if out else "none logged")
 EOF
 }
 
+# rb_rss_kb PID: resident memory in KiB (VmRSS), to show memory stays flat under load.
+rb_rss_kb() {
+  awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
+}
+
 rb_cpu_ticks() {
   # Fields 14 and 15 of /proc/PID/stat (utime, stime) after the ")" of the command name.
   awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
@@ -181,8 +186,9 @@ rb_wrk() {
   local out=$rb_tmp/wrk-$label.out
   rb_lock
   sleep "${RB_SETTLE:-0.5}"
-  local cpu0 cpu1 m0 m1
+  local cpu0 cpu1 m0 m1 rss0 rss1
   cpu0=$(rb_cpu_ticks "$RB_SERVICE_PID")
+  rss0=$(rb_rss_kb "$RB_SERVICE_PID")
   local side0=0 side1=0
   [ -n "${RB_SIDECAR_PID:-}" ] && side0=$(rb_cpu_ticks "$RB_SIDECAR_PID")
   m0=$(rb_machine_ticks)
@@ -191,6 +197,7 @@ rb_wrk() {
     --latency -s "$RB_WRK_DIR/$script" "http://127.0.0.1:$RB_PORT$path" >"$out" 2>&1 9>&- ||
     { rb_unlock; cat "$out" >&2; rb_die "wrk failed ($label)"; }
   cpu1=$(rb_cpu_ticks "$RB_SERVICE_PID")
+  rss1=$(rb_rss_kb "$RB_SERVICE_PID")
   [ -n "${RB_SIDECAR_PID:-}" ] && side1=$(rb_cpu_ticks "$RB_SIDECAR_PID")
   m1=$(rb_machine_ticks)
   rb_unlock
@@ -198,9 +205,9 @@ rb_wrk() {
   local result wrk_cpu
   result=$(grep '^RB_RESULT' "$out" | sed 's/^RB_RESULT //') || { cat "$out" >&2; rb_die "no result ($label)"; }
   wrk_cpu=$(grep '^RB_WRK_CPU' "$out" | sed 's/^RB_WRK_CPU //')
-  RB_LAST=$(python3 - "$label" "$result" "$wrk_cpu" "$cpu0" "$cpu1" "$RB_CLK_TCK" $m0 $m1 "$side0" "$side1" <<'EOF'
+  RB_LAST=$(python3 - "$label" "$result" "$wrk_cpu" "$cpu0" "$cpu1" "$RB_CLK_TCK" $m0 $m1 "$side0" "$side1" "$rss0" "$rss1" <<'EOF'
 import sys
-label, result, wrk_cpu, cpu0, cpu1, hz, b0, t0, b1, t1, s0, s1 = sys.argv[1:]
+label, result, wrk_cpu, cpu0, cpu1, hz, b0, t0, b1, t1, s0, s1, rss0, rss1 = sys.argv[1:]
 kv = dict(item.split("=") for item in result.split())
 wk = dict(item.split("=") for item in wrk_cpu.split())
 requests = int(kv["requests"])
@@ -212,7 +219,8 @@ print(f"label={label} rps={float(kv['rps']):.0f} p50_us={kv['p50_us']} p99_us={k
       f"max_us={kv['max_us']} requests={requests} non2xx={kv['non2xx']} "
       f"errors={int(kv['connect_errors']) + int(kv['read_errors']) + int(kv['write_errors']) + int(kv['timeouts'])} "
       f"service_cpu_s={cpu_s:.2f} cpu_us_per_req={cpu_us:.1f} wrk_cpu_s={wrk_s:.2f} "
-      f"machine_busy={machine * 100:.0f}%"
+      f"machine_busy={machine * 100:.0f}% rss_mb_before={int(rss0) / 1024:.1f} "
+      f"rss_mb_after={int(rss1) / 1024:.1f}"
       + (f" sink_cpu_s={(int(s1) - int(s0)) / int(hz):.2f}" if s1 != "0" else ""))
 EOF
 )
