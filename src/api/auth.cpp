@@ -41,19 +41,16 @@ std::string_view bearer_token(const http::Request& request) {
   return value;
 }
 
-awaitable<domain::User> authenticate(const http::Request& request, const telemetry::Context& ctx,
-                                     Dependencies& deps) {
-  const std::string_view token = bearer_token(request);
-  auto& accounts = deps.storage.accounts();
+domain::User authenticate_on_pool(const telemetry::Context& ctx, domain::AccountService& accounts,
+                                  std::string_view token) {
   try {
-    domain::User user =
-        co_await call_domain(deps.db, [&] { return accounts.authenticate(ctx, token); });
+    domain::User user = accounts.authenticate(ctx, token);
     ctx.set_user_id(user.id);
-    co_return user;
-  } catch (const http::ApiError& error) {
-    if (error.status() != beast_http::status::unauthorized) throw;
-    // Same message, but with the RFC 6750 hint that the presented token was the problem.
-    throw unauthorized(error.what(), true);
+    return user;
+  } catch (const domain::DomainError& error) {
+    if (error.code() != domain::ErrorCode::unauthorized) throw;
+    // With the RFC 6750 hint that the presented token was the problem.
+    throw unauthorized(error.message(), true);
   }
 }
 
@@ -92,11 +89,10 @@ awaitable<http::Response> login(Dependencies& deps, http::Request& request,
 
 awaitable<http::Response> logout(Dependencies& deps, http::Request& request,
                                  const telemetry::Context& ctx) {
-  // Authenticate first so that a bad token is a 401, as on every other route.
-  co_await authenticate(request, ctx, deps);
-  const std::string_view token = bearer_token(request);
+  // Authenticated first so that a bad token is a 401, as on every other route.
   auto& accounts = deps.storage.accounts();
-  co_await call_domain(deps.db, [&] { accounts.logout(ctx, token); });
+  co_await with_user(deps, request, ctx,
+                     [&](const domain::User&) { accounts.logout(ctx, bearer_token(request)); });
   co_return http::empty_response(beast_http::status::no_content);
 }
 

@@ -18,34 +18,55 @@ using Need = ObjectReader::Need;
 
 namespace {
 
-awaitable<http::Response> create_board(Dependencies& deps, http::Request& request,
-                                       const telemetry::Context& ctx) {
-  const domain::User user = co_await authenticate(request, ctx, deps);
+domain::BoardDraft read_draft(const http::Request& request) {
   const auto body = parse_json_body(request);
   ObjectReader reader(require_object(body));
   auto name = reader.string("name", Need::required);
   auto description = reader.nullable_string("description");
   reader.finish();
-  const domain::BoardDraft draft{std::move(*name), description.value_or("")};
-
-  auto& boards = deps.storage.boards();
-  const domain::Board board =
-      co_await call_domain(deps.db, [&] { return boards.create(ctx, user.id, draft); });
-  co_return http::json_response(beast_http::status::created, to_json(board));
+  return domain::BoardDraft{std::move(*name), description.value_or("")};
 }
 
-awaitable<http::Response> list_boards(Dependencies& deps, http::Request& request,
-                                      const telemetry::Context& ctx) {
-  const domain::User user = co_await authenticate(request, ctx, deps);
+domain::BoardPatch read_patch(const http::Request& request) {
+  const auto body = parse_json_body(request);
+  ObjectReader reader(require_object(body));
+  domain::BoardPatch patch;
+  patch.name = reader.string("name");
+  patch.description = reader.nullable_string("description");
+  if (!reader.has("name") && !reader.has("description")) {
+    reader.add_error("body", "needs at least one of name, description");
+  }
+  reader.finish();
+  return patch;
+}
+
+domain::Page read_page(const http::Request& request) {
   std::vector<domain::FieldError> errors;
   domain::Page page;
   if (auto limit = query_integer(request, "limit", errors)) page.limit = *limit;
   if (auto offset = query_integer(request, "offset", errors)) page.offset = *offset;
   if (!errors.empty()) throw validation_error(errors, "invalid query parameters");
+  return page;
+}
 
+// The request is read inside the with_user job, after authentication, so that a bad
+// token is a 401 whatever else is wrong with the request.
+
+awaitable<http::Response> create_board(Dependencies& deps, http::Request& request,
+                                       const telemetry::Context& ctx) {
   auto& boards = deps.storage.boards();
-  const domain::BoardList list =
-      co_await call_domain(deps.db, [&] { return boards.list_mine(ctx, user.id, page); });
+  const domain::Board board = co_await with_user(deps, request, ctx, [&](const domain::User& user) {
+    return boards.create(ctx, user.id, read_draft(request));
+  });
+  co_return http::json_response(beast_http::status::created, to_json(board));
+}
+
+awaitable<http::Response> list_boards(Dependencies& deps, http::Request& request,
+                                      const telemetry::Context& ctx) {
+  auto& boards = deps.storage.boards();
+  const domain::BoardList list = co_await with_user(
+      deps, request, ctx,
+      [&](const domain::User& user) { return boards.list_mine(ctx, user.id, read_page(request)); });
   boost::json::array items;
   items.reserve(list.boards.size());
   for (const auto& board : list.boards) items.push_back(to_json(board));
@@ -58,40 +79,29 @@ awaitable<http::Response> list_boards(Dependencies& deps, http::Request& request
 
 awaitable<http::Response> get_board(Dependencies& deps, http::Request& request,
                                     const telemetry::Context& ctx) {
-  const domain::User user = co_await authenticate(request, ctx, deps);
-  const auto board_id = path_id(request, "id", "board");
   auto& boards = deps.storage.boards();
-  const domain::Board board =
-      co_await call_domain(deps.db, [&] { return boards.get(ctx, user.id, board_id); });
+  const domain::Board board = co_await with_user(deps, request, ctx, [&](const domain::User& user) {
+    return boards.get(ctx, user.id, path_id(request, "id", "board"));
+  });
   co_return http::json_response(beast_http::status::ok, to_json(board));
 }
 
 awaitable<http::Response> update_board(Dependencies& deps, http::Request& request,
                                        const telemetry::Context& ctx) {
-  const domain::User user = co_await authenticate(request, ctx, deps);
-  const auto board_id = path_id(request, "id", "board");
-  const auto body = parse_json_body(request);
-  ObjectReader reader(require_object(body));
-  domain::BoardPatch patch;
-  patch.name = reader.string("name");
-  patch.description = reader.nullable_string("description");
-  if (!reader.has("name") && !reader.has("description")) {
-    reader.add_error("body", "needs at least one of name, description");
-  }
-  reader.finish();
-
   auto& boards = deps.storage.boards();
-  const domain::Board board =
-      co_await call_domain(deps.db, [&] { return boards.update(ctx, user.id, board_id, patch); });
+  const domain::Board board = co_await with_user(deps, request, ctx, [&](const domain::User& user) {
+    const auto board_id = path_id(request, "id", "board");
+    return boards.update(ctx, user.id, board_id, read_patch(request));
+  });
   co_return http::json_response(beast_http::status::ok, to_json(board));
 }
 
 awaitable<http::Response> delete_board(Dependencies& deps, http::Request& request,
                                        const telemetry::Context& ctx) {
-  const domain::User user = co_await authenticate(request, ctx, deps);
-  const auto board_id = path_id(request, "id", "board");
   auto& boards = deps.storage.boards();
-  co_await call_domain(deps.db, [&] { boards.remove(ctx, user.id, board_id); });
+  co_await with_user(deps, request, ctx, [&](const domain::User& user) {
+    boards.remove(ctx, user.id, path_id(request, "id", "board"));
+  });
   co_return http::empty_response(beast_http::status::no_content);
 }
 

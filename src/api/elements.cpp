@@ -86,57 +86,63 @@ http::Response element_list_response(const telemetry::Context& ctx,
   return response;
 }
 
+// The request is read inside the with_user job, after authentication, so that a bad
+// token is a 401 whatever else is wrong with the request.
+
 awaitable<http::Response> list_elements(Dependencies& deps, http::Request& request,
                                         const telemetry::Context& ctx) {
-  const domain::User user = co_await authenticate(request, ctx, deps);
-  const auto board_id = path_id(request, "id", "board");
   auto& elements = deps.storage.elements();
   const std::vector<domain::Element> list =
-      co_await call_domain(deps.db, [&] { return elements.list(ctx, user.id, board_id); });
+      co_await with_user(deps, request, ctx, [&](const domain::User& user) {
+        return elements.list(ctx, user.id, path_id(request, "id", "board"));
+      });
   co_return element_list_response(ctx, list);
 }
 
 awaitable<http::Response> create_element(Dependencies& deps, http::Request& request,
                                          const telemetry::Context& ctx) {
-  const domain::User user = co_await authenticate(request, ctx, deps);
-  const auto board_id = path_id(request, "id", "board");
-  const domain::ElementDraft draft = read_draft(parse_json_body(request));
   auto& elements = deps.storage.elements();
   const domain::Element element =
-      co_await call_domain(deps.db, [&] { return elements.create(ctx, user.id, board_id, draft); });
+      co_await with_user(deps, request, ctx, [&](const domain::User& user) {
+        const auto board_id = path_id(request, "id", "board");
+        return elements.create(ctx, user.id, board_id, read_draft(parse_json_body(request)));
+      });
   co_return http::json_response(beast_http::status::created, to_json(element));
 }
 
 awaitable<http::Response> get_element(Dependencies& deps, http::Request& request,
                                       const telemetry::Context& ctx) {
-  const domain::User user = co_await authenticate(request, ctx, deps);
-  const auto board_id = path_id(request, "id", "board");
-  const auto element_id = path_id(request, "element_id", "element");
   auto& elements = deps.storage.elements();
-  const domain::Element element = co_await call_domain(
-      deps.db, [&] { return elements.get(ctx, user.id, board_id, element_id); });
+  const domain::Element element =
+      co_await with_user(deps, request, ctx, [&](const domain::User& user) {
+        const auto board_id = path_id(request, "id", "board");
+        const auto element_id = path_id(request, "element_id", "element");
+        return elements.get(ctx, user.id, board_id, element_id);
+      });
   co_return http::json_response(beast_http::status::ok, to_json(element));
 }
 
 awaitable<http::Response> update_element(Dependencies& deps, http::Request& request,
                                          const telemetry::Context& ctx) {
-  const domain::User user = co_await authenticate(request, ctx, deps);
-  const auto board_id = path_id(request, "id", "board");
-  const auto element_id = path_id(request, "element_id", "element");
-  const domain::ElementPatch patch = read_patch(parse_json_body(request));
   auto& elements = deps.storage.elements();
-  const domain::Element element = co_await call_domain(
-      deps.db, [&] { return elements.update(ctx, user.id, board_id, element_id, patch); });
+  const domain::Element element =
+      co_await with_user(deps, request, ctx, [&](const domain::User& user) {
+        const auto board_id = path_id(request, "id", "board");
+        const auto element_id = path_id(request, "element_id", "element");
+        const domain::ElementPatch patch = read_patch(parse_json_body(request));
+        return elements.update(ctx, user.id, board_id, element_id, patch);
+      });
   co_return http::json_response(beast_http::status::ok, to_json(element));
 }
 
 awaitable<http::Response> delete_element(Dependencies& deps, http::Request& request,
                                          const telemetry::Context& ctx) {
-  const domain::User user = co_await authenticate(request, ctx, deps);
-  const auto board_id = path_id(request, "id", "board");
-  const auto element_id = path_id(request, "element_id", "element");
   auto& elements = deps.storage.elements();
-  co_await call_domain(deps.db, [&] { elements.remove(ctx, user.id, board_id, element_id); });
+  co_await with_user(deps, request, ctx, [&](const domain::User& user) {
+    const auto board_id = path_id(request, "id", "board");
+    const auto element_id = path_id(request, "element_id", "element");
+    elements.remove(ctx, user.id, board_id, element_id);
+  });
   co_return http::empty_response(beast_http::status::no_content);
 }
 

@@ -18,13 +18,16 @@ using Need = ObjectReader::Need;
 
 namespace {
 
+// The request is read inside the with_user job, after authentication, so that a bad
+// token is a 401 whatever else is wrong with the request.
+
 awaitable<http::Response> list_members(Dependencies& deps, http::Request& request,
                                        const telemetry::Context& ctx) {
-  const domain::User user = co_await authenticate(request, ctx, deps);
-  const auto board_id = path_id(request, "id", "board");
   auto& boards = deps.storage.boards();
   const std::vector<domain::Member> members =
-      co_await call_domain(deps.db, [&] { return boards.list_members(ctx, user.id, board_id); });
+      co_await with_user(deps, request, ctx, [&](const domain::User& user) {
+        return boards.list_members(ctx, user.id, path_id(request, "id", "board"));
+      });
   boost::json::array items;
   items.reserve(members.size());
   for (const auto& member : members) items.push_back(to_json(member));
@@ -34,27 +37,28 @@ awaitable<http::Response> list_members(Dependencies& deps, http::Request& reques
 
 awaitable<http::Response> add_member(Dependencies& deps, http::Request& request,
                                      const telemetry::Context& ctx) {
-  const domain::User user = co_await authenticate(request, ctx, deps);
-  const auto board_id = path_id(request, "id", "board");
-  const auto body = parse_json_body(request);
-  ObjectReader reader(require_object(body));
-  auto username = reader.string("username", Need::required);
-  auto role = reader.string("role", Need::required);
-  reader.finish();
-
   auto& boards = deps.storage.boards();
-  const domain::Member member = co_await call_domain(
-      deps.db, [&] { return boards.add_member(ctx, user.id, board_id, *username, *role); });
+  const domain::Member member =
+      co_await with_user(deps, request, ctx, [&](const domain::User& user) {
+        const auto board_id = path_id(request, "id", "board");
+        const auto body = parse_json_body(request);
+        ObjectReader reader(require_object(body));
+        auto username = reader.string("username", Need::required);
+        auto role = reader.string("role", Need::required);
+        reader.finish();
+        return boards.add_member(ctx, user.id, board_id, *username, *role);
+      });
   co_return http::json_response(beast_http::status::created, to_json(member));
 }
 
 awaitable<http::Response> remove_member(Dependencies& deps, http::Request& request,
                                         const telemetry::Context& ctx) {
-  const domain::User user = co_await authenticate(request, ctx, deps);
-  const auto board_id = path_id(request, "id", "board");
-  const auto member_id = path_id(request, "user_id", "member");
   auto& boards = deps.storage.boards();
-  co_await call_domain(deps.db, [&] { boards.remove_member(ctx, user.id, board_id, member_id); });
+  co_await with_user(deps, request, ctx, [&](const domain::User& user) {
+    const auto board_id = path_id(request, "id", "board");
+    const auto member_id = path_id(request, "user_id", "member");
+    boards.remove_member(ctx, user.id, board_id, member_id);
+  });
   co_return http::empty_response(beast_http::status::no_content);
 }
 

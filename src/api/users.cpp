@@ -13,7 +13,8 @@ namespace {
 
 awaitable<http::Response> me(Dependencies& deps, http::Request& request,
                              const telemetry::Context& ctx) {
-  const domain::User user = co_await authenticate(request, ctx, deps);
+  const domain::User user =
+      co_await with_user(deps, request, ctx, [](const domain::User& caller) { return caller; });
   co_return http::json_response(beast_http::status::ok, to_json(user));
 }
 

@@ -19,7 +19,8 @@ std::string span_name(const Statement& statement) {
   return name;
 }
 
-// Low-cardinality name of SQLite's primary result code, as error.type wants it.
+}  // namespace
+
 std::string_view sqlite_code_name(int result) noexcept {
   switch (result & 0xff) {
     case SQLITE_BUSY:
@@ -50,8 +51,6 @@ std::string_view sqlite_code_name(int result) noexcept {
       return "SQLITE_OTHER";
   }
 }
-
-}  // namespace
 
 StatementSpan::StatementSpan(const telemetry::Context& ctx, const Statement& statement)
     : statement_(statement),

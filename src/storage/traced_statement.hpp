@@ -34,6 +34,10 @@ class DatabaseError : public std::runtime_error {
   std::int64_t code_;
 };
 
+// Low-cardinality name of SQLite's primary result code ("SQLITE_BUSY"...), as
+// error.type wants it.
+std::string_view sqlite_code_name(int result) noexcept;
+
 struct Statement {
   std::string_view operation;   // "SELECT", "INSERT", "UPDATE", "DELETE", "BEGIN"...
   std::string_view collection;  // table name; empty for BEGIN/COMMIT/PRAGMA

@@ -3,6 +3,7 @@
 
 #include "domain/clock.hpp"
 #include "domain/errors.hpp"
+#include "storage/sqlite/prepared_statements.hpp"
 #include "storage/sqlite/repositories.hpp"
 #include "storage/traced_statement.hpp"
 
@@ -66,19 +67,15 @@ std::optional<domain::UserWithSecret> UserRepository::find_by_username(
 
 std::optional<domain::User> UserRepository::find_by_id(const telemetry::Context& ctx,
                                                        domain::Id id) {
+  // Every authenticated request runs this: a statement kept prepared.
   soci::session sql(db_.pool());
-  long long key = id;
-  long long found_id = 0;
-  long long created_at = 0;
-  domain::User user;
-  const bool got = traced(ctx, {"SELECT", "users", kUserById}, [&] {
-    sql << kUserById, soci::use(key), soci::into(found_id), soci::into(user.username),
-        soci::into(created_at);
-    return sql.got_data();
+  std::optional<domain::User> user;
+  traced(ctx, {"SELECT", "users", kUserById}, [&] {
+    Prepared st(db_.statements(sql), kUserById);
+    st.bind(1, id);
+    if (st.step())
+      user = domain::User{st.int64(0), st.text(1), domain::format_rfc3339(st.int64(2))};
   });
-  if (!got) return std::nullopt;
-  user.id = found_id;
-  user.created_at = domain::format_rfc3339(created_at);
   return user;
 }
 
@@ -97,16 +94,15 @@ void SessionRepository::insert(const telemetry::Context& ctx, std::string_view t
 
 std::optional<domain::SessionRecord> SessionRepository::find(const telemetry::Context& ctx,
                                                              std::string_view token_hash) {
+  // Every authenticated request runs this: a statement kept prepared.
   soci::session sql(db_.pool());
-  std::string hash(token_hash);
-  long long user = 0;
-  long long expires = 0;
-  const bool got = traced(ctx, {"SELECT", "sessions", kFindSession}, [&] {
-    sql << kFindSession, soci::use(hash), soci::into(user), soci::into(expires);
-    return sql.got_data();
+  std::optional<domain::SessionRecord> session;
+  traced(ctx, {"SELECT", "sessions", kFindSession}, [&] {
+    Prepared st(db_.statements(sql), kFindSession);
+    st.bind(1, token_hash);
+    if (st.step()) session = domain::SessionRecord{st.int64(0), st.int64(1)};
   });
-  if (!got) return std::nullopt;
-  return domain::SessionRecord{user, expires};
+  return session;
 }
 
 void SessionRepository::remove(const telemetry::Context& ctx, std::string_view token_hash) {

@@ -5,6 +5,7 @@
 
 #include "domain/clock.hpp"
 #include "domain/errors.hpp"
+#include "storage/sqlite/prepared_statements.hpp"
 #include "storage/sqlite/repositories.hpp"
 #include "storage/sqlite/transaction.hpp"
 #include "storage/traced_statement.hpp"
@@ -73,6 +74,17 @@ struct BoardRow {
     st.exchange(soci::into(role));
   }
 
+  // From a kept-prepared statement, in the same column order.
+  void read(const Prepared& st) {
+    id = st.int64(0);
+    name = st.text(1);
+    description = st.text(2);
+    owner_id = st.int64(3);
+    created_at = st.int64(4);
+    updated_at = st.int64(5);
+    role = st.text(6);
+  }
+
   domain::Board board() const {
     return domain::Board{id,
                          name,
@@ -114,34 +126,32 @@ domain::Board BoardRepository::insert(const telemetry::Context& ctx, domain::Id 
 
 std::optional<domain::Role> BoardRepository::role_of(const telemetry::Context& ctx,
                                                      domain::Id board_id, domain::Id user_id) {
+  // Every board and element request checks the caller's role: kept prepared.
   soci::session sql(db_.pool());
-  long long board = board_id;
-  long long user = user_id;
-  std::string role;
-  const bool got = traced(ctx, {"SELECT", "board_members", kRoleOf}, [&] {
-    sql << kRoleOf, soci::use(board), soci::use(user), soci::into(role);
-    return sql.got_data();
+  std::optional<std::string> role;
+  traced(ctx, {"SELECT", "board_members", kRoleOf}, [&] {
+    Prepared st(db_.statements(sql), kRoleOf);
+    st.bind(1, board_id);
+    st.bind(2, user_id);
+    if (st.step()) role = st.text(0);
   });
-  if (!got) return std::nullopt;
-  return role_from_column(role);
+  if (!role) return std::nullopt;
+  return role_from_column(*role);
 }
 
 std::optional<domain::Board> BoardRepository::find_for_member(const telemetry::Context& ctx,
                                                               domain::Id board_id,
                                                               domain::Id user_id) {
+  // The board read (GET /api/boards/{id}): kept prepared.
   soci::session sql(db_.pool());
-  long long board = board_id;
-  long long user = user_id;
   BoardRow row;
   const bool got = traced(ctx, {"SELECT", "boards", kFindForMember}, [&] {
-    soci::statement st(sql);
-    st.alloc();
-    st.prepare(kFindForMember);
-    st.exchange(soci::use(board));
-    st.exchange(soci::use(user));
-    row.bind(st);
-    st.define_and_bind();
-    return st.execute(true);
+    Prepared st(db_.statements(sql), kFindForMember);
+    st.bind(1, board_id);
+    st.bind(2, user_id);
+    if (!st.step()) return false;
+    row.read(st);
+    return true;
   });
   if (!got) return std::nullopt;
   return row.board();

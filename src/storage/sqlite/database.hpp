@@ -8,7 +8,9 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "storage/sqlite/prepared_statements.hpp"
 #include "storage/storage.hpp"
 #include "telemetry/context.hpp"
 
@@ -26,10 +28,21 @@ class Database {
   const std::string& path() const noexcept { return path_; }
   std::size_t connections() const noexcept { return connections_; }
 
+  // The reusable prepared statements of the connection `sql` has leased from pool().
+  // Use them only while the lease lasts.
+  StatementCache& statements(soci::session& sql);
+  // Called once per connection while opening, before any job runs.
+  void add_statement_cache(soci::session& sql);
+
  private:
   std::string path_;
   std::size_t connections_;
   soci::connection_pool pool_;
+  // One per connection, found by its native handle; filled while opening and only read
+  // afterwards, so lookups need no lock. Declared after pool_: the statements are
+  // finalized before the connections close (SQLite refuses to close a connection that
+  // still has statements).
+  std::vector<std::unique_ptr<StatementCache>> statements_;
 };
 
 // Opens `path` (created if missing), configures every connection and applies the

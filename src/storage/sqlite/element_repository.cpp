@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "domain/clock.hpp"
+#include "storage/sqlite/prepared_statements.hpp"
 #include "storage/sqlite/repositories.hpp"
 #include "storage/traced_statement.hpp"
 
@@ -63,6 +64,25 @@ struct ElementRow {
     st.exchange(soci::into(created_by));
     st.exchange(soci::into(created_at));
     st.exchange(soci::into(updated_at));
+  }
+
+  // From a kept-prepared statement, in the same column order.
+  void read(const Prepared& st) {
+    id = st.int64(0);
+    board_id = st.int64(1);
+    kind = st.text(2);
+    x = st.real(3);
+    y = st.real(4);
+    width = st.real(5);
+    height = st.real(6);
+    rotation = st.real(7);
+    z_index = st.int64(8);
+    style = st.text(9);
+    text = st.text(10);
+    version = st.int64(11);
+    created_by = st.int64(12);
+    created_at = st.int64(13);
+    updated_at = st.int64(14);
   }
 
   domain::Element element() const {
@@ -124,18 +144,15 @@ struct ValueBinding {
 
 std::vector<domain::Element> ElementRepository::list(const telemetry::Context& ctx,
                                                      domain::Id board_id) {
+  // The board's canvas, read on every open: kept prepared.
   soci::session sql(db_.pool());
-  long long board = board_id;
   std::vector<domain::Element> elements;
   traced(ctx, {"SELECT", "elements", kList}, [&] {
+    Prepared st(db_.statements(sql), kList);
+    st.bind(1, board_id);
     ElementRow row;
-    soci::statement st(sql);
-    st.alloc();
-    st.prepare(kList);
-    st.exchange(soci::use(board));
-    row.bind(st);
-    st.define_and_bind();
-    for (bool more = st.execute(true); more; more = st.fetch()) {
+    while (st.step()) {
+      row.read(st);
       elements.push_back(row.element());
     }
   });
