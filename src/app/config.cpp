@@ -177,9 +177,11 @@ std::variant<ConfigRequest, ConfigError> load_config(int argc, const char* const
   } catch (const Invalid& invalid) {
     return ConfigError{invalid.message};
   }
-  if (request.config.io_threads == 0) {
-    request.config.io_threads = std::max(1u, std::thread::hardware_concurrency());
-  }
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  if (request.config.io_threads == 0) request.config.io_threads = cores;
+  // SQLite serializes writers, so more database threads than cores only adds waiting
+  // (measured in docs/performance.md); two keep one read going beside a write.
+  if (request.config.db_threads == 0) request.config.db_threads = std::max(2u, cores);
   return request;
 }
 

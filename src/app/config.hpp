@@ -20,7 +20,7 @@ struct Config {
   std::uint16_t port = 8080;
   std::string database_url = "sqlite://data/board.db";
   unsigned io_threads = 0;  // 0: one per core
-  unsigned db_threads = 4;
+  unsigned db_threads = 0;  // 0: one per core, at least 2
   std::size_t db_queue_limit = 1024;
   std::size_t max_body_bytes = 1024 * 1024;
   std::size_t max_header_bytes = 8 * 1024;
