@@ -123,18 +123,27 @@ BENCHMARK(BM_SampledBatch);
 // thread for the queue lock and the record pool.
 Pipeline* shared_pipeline = nullptr;
 
-void BM_SampledBatchTwoThreads(benchmark::State& state) {
-  // Thread 0 builds the pipeline before the loop; the loop's start barrier makes the
-  // other thread wait for it, and its end barrier makes thread 0 wait before teardown.
-  if (state.thread_index() == 0) shared_pipeline = new Pipeline(true, SamplerKind::always_on);
-  run_spans(state, *shared_pipeline);
-  if (state.thread_index() == 0) {
-    report(state, *shared_pipeline);
-    delete shared_pipeline;
-    shared_pipeline = nullptr;
-  }
+// Setup and Teardown run once around each run, outside the threads: run_spans uses
+// the pipeline before the loop's start barrier, so building it on thread 0 raced
+// with thread 1 reading it (a crash).
+void make_shared_pipeline(const benchmark::State&) {
+  shared_pipeline = new Pipeline(true, SamplerKind::always_on);
 }
-BENCHMARK(BM_SampledBatchTwoThreads)->Threads(2)->UseRealTime();
+
+void drop_shared_pipeline(const benchmark::State&) {
+  delete shared_pipeline;
+  shared_pipeline = nullptr;
+}
+
+void BM_SampledBatchTwoThreads(benchmark::State& state) {
+  run_spans(state, *shared_pipeline);
+  if (state.thread_index() == 0) report(state, *shared_pipeline);
+}
+BENCHMARK(BM_SampledBatchTwoThreads)
+    ->Threads(2)
+    ->UseRealTime()
+    ->Setup(make_shared_pipeline)
+    ->Teardown(drop_shared_pipeline);
 
 }  // namespace
 

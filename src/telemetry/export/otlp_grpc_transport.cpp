@@ -1,7 +1,13 @@
 // OTLP over gRPC: TraceService/Export on a channel that connects lazily, so start-up
 // with the collector down is fine and each export fails fast (UNAVAILABLE) instead
 // of waiting for a connection.
+//
+// Requests go out as bytes the wire encoder wrote (otlp_proto_wire.hpp) through a
+// generic stub: the generated stub would need a message object to serialize again.
+// The stub, channel and completion queue live as long as the transport; only the
+// ClientContext (single-use in gRPC) is made per call.
 
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
 #include <fstream>
@@ -13,12 +19,13 @@
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
 #include "telemetry/export/otlp_exporter.hpp"
 #include "telemetry/export/otlp_proto_encoding.hpp"
+#include "telemetry/export/otlp_proto_wire.hpp"
 
 namespace telemetry::otlp {
 
 namespace {
 
-using opentelemetry::proto::collector::trace::v1::TraceService;
+constexpr char kExportMethod[] = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
 
 std::string read_file(const std::string& path, const char* variable) {
   std::ifstream in(path, std::ios::binary);
@@ -82,8 +89,7 @@ std::string_view code_name(grpc::StatusCode code) {
 
 class GrpcTransport final : public OtlpTransport {
  public:
-  GrpcTransport(const OtlpConfig& config, Resource resource)
-      : config_(config), resource_(std::move(resource)) {
+  GrpcTransport(const OtlpConfig& config, Resource resource) : config_(config), encoder_(resource) {
     const auto parts = split_endpoint(config.endpoint);
     if (!parts)
       throw OtlpConfigError({"OTEL_EXPORTER_OTLP_ENDPOINT: unusable URL " + config.endpoint});
@@ -98,16 +104,21 @@ class GrpcTransport final : public OtlpTransport {
     args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 500);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5000);
     channel_ = grpc::CreateCustomChannel(target, credentials(config), args);
-    stub_ = TraceService::NewStub(channel_);
+    stub_ = std::make_unique<grpc::GenericStub>(channel_);
+  }
+
+  ~GrpcTransport() override {
+    queue_.Shutdown();
+    void* tag = nullptr;
+    bool ok = false;
+    while (queue_.Next(&tag, &ok)) {
+    }
   }
 
   std::vector<std::size_t> prepare(std::span<const SpanData> batch, std::size_t max_bytes,
                                    std::size_t& oversized) override {
-    prepared_ = {};
-    arena_.reset();  // the previous batch's requests: sent or given up by now
-    prepared_ = encode_proto_requests(resource_, batch, max_bytes, arena_.get());
-    oversized = prepared_.oversized;
-    return prepared_.span_counts;
+    // The previous batch's requests were sent or given up by now.
+    return encoder_.encode(batch, max_bytes, oversized);
   }
 
   SendResult send(std::size_t index,
@@ -130,12 +141,12 @@ class GrpcTransport final : public OtlpTransport {
       }
       in_flight_ = &context;
     }
-    ExportResponse response;
-    const grpc::Status status = stub_->Export(&context, *prepared_.requests[index], &response);
+    const grpc::Status status = call(context, encoder_.request(index), response_);
     {
       std::lock_guard lock(mutex_);
       in_flight_ = nullptr;
     }
+    const ExportResponse& response = response_;
     if (status.ok()) {
       if (response.has_partial_success()) {
         result.rejected_spans = response.partial_success().rejected_spans();
@@ -149,6 +160,28 @@ class GrpcTransport final : public OtlpTransport {
     return result;
   }
 
+  // One unary Export of `request` (already encoded), waited for on our queue.
+  grpc::Status call(grpc::ClientContext& context, std::string_view request,
+                    ExportResponse& response) {
+    // The bytes stay in the encoder until the next prepare(), after this call is over:
+    // no copy into gRPC's own slice.
+    grpc::Slice slice(request.data(), request.size(), grpc::Slice::STATIC_SLICE);
+    const grpc::ByteBuffer body(&slice, 1);
+    grpc::ByteBuffer reply;
+    grpc::Status status;
+    auto rpc = stub_->PrepareUnaryCall(&context, kExportMethod, body, &queue_);
+    rpc->StartCall();
+    rpc->Finish(&reply, &status, this);
+    void* tag = nullptr;
+    bool ok = false;
+    // Finish always completes (with an error status if the call failed or timed out).
+    if (!queue_.Next(&tag, &ok)) return grpc::Status(grpc::StatusCode::INTERNAL, "queue shut down");
+    response.Clear();
+    if (!status.ok()) return status;
+    // As the generated stub does: an unparsable answer is an INTERNAL error.
+    return grpc::SerializationTraits<ExportResponse>::Deserialize(&reply, &response);
+  }
+
   void cancel() noexcept override {
     std::lock_guard lock(mutex_);
     cancelled_ = true;
@@ -157,11 +190,11 @@ class GrpcTransport final : public OtlpTransport {
 
  private:
   OtlpConfig config_;
-  Resource resource_;
+  ProtoWireEncoder encoder_;  // the export thread's; holds the prepared requests
   std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<TraceService::Stub> stub_;
-  RequestArena arena_;  // the export thread's; reset per batch
-  ProtoRequests prepared_;
+  std::unique_ptr<grpc::GenericStub> stub_;
+  grpc::CompletionQueue queue_;  // the export thread's calls, one at a time
+  ExportResponse response_;
   std::mutex mutex_;
   grpc::ClientContext* in_flight_ = nullptr;
   bool cancelled_ = false;

@@ -20,6 +20,7 @@
 #include "telemetry/export/otlp_exporter.hpp"
 #include "telemetry/export/otlp_json_encoding.hpp"
 #include "telemetry/export/otlp_proto_encoding.hpp"
+#include "telemetry/export/otlp_proto_wire.hpp"
 
 namespace telemetry::otlp {
 
@@ -87,11 +88,10 @@ class HttpTransport final : public OtlpTransport {
       counts = std::move(encoded.span_counts);
       oversized = encoded.oversized;
     } else {
-      arena_.reset();
-      auto encoded = encode_proto_requests(resource_, batch, max_bytes, arena_.get());
-      for (const auto* request : encoded.requests) bodies_.push_back(request->SerializeAsString());
-      counts = std::move(encoded.span_counts);
-      oversized = encoded.oversized;
+      counts = wire_.encode(batch, max_bytes, oversized);
+      for (std::size_t i = 0; i < wire_.request_count(); ++i) {
+        bodies_.emplace_back(wire_.request(i));
+      }
     }
     if (config_.compression == OtlpCompression::gzip) {
       for (auto& body : bodies_) body = gzip(body);
@@ -301,7 +301,7 @@ class HttpTransport final : public OtlpTransport {
   EndpointParts parts_;
   std::string host_header_;
   std::vector<std::string> bodies_;
-  RequestArena arena_;  // encoding scratch, reset per batch
+  ProtoWireEncoder wire_{resource_};  // http/protobuf bodies
   // Declared before the streams: they must be destroyed before their io_context.
   asio::io_context io_{1};
   std::unique_ptr<ssl::context> ssl_;

@@ -1,6 +1,7 @@
 #include "telemetry/export/otlp_utf8.hpp"
 
 #include <cstdint>
+#include <cstring>
 
 namespace telemetry::otlp {
 
@@ -34,11 +35,27 @@ std::size_t sequence_length(std::string_view text) noexcept {
   return length;
 }
 
+// Bytes [0, size) that are ASCII, found 8 at a time: almost every attribute (routes,
+// SQL text, header values) is ASCII, and one test of the 0x80 bits per word is far
+// cheaper than a branch per byte.
+std::size_t ascii_prefix(std::string_view text) noexcept {
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text.data() + i, sizeof word);
+    if ((word & kHighBits) != 0) break;
+  }
+  while (i < text.size() && static_cast<std::uint8_t>(text[i]) < 0x80) ++i;
+  return i;
+}
+
 }  // namespace
 
 bool is_valid_utf8(std::string_view text) noexcept {
+  text.remove_prefix(ascii_prefix(text));
+  // From the first non-ASCII byte on, byte by byte (still skipping single ASCII bytes).
   while (!text.empty()) {
-    // Fast path for ASCII runs, the common case.
     if (static_cast<std::uint8_t>(text[0]) < 0x80) {
       text.remove_prefix(1);
       continue;

@@ -1,0 +1,158 @@
+// The wire encoder writes OTLP protobuf straight from SpanData. Its bytes must be what
+// serializing the generated messages gives (make_request / encode_proto_requests, the
+// mapping checked field by field in test_otlp_json.cpp): same fields, same order,
+// proto3 defaults left out, same splitting. The integration tests then check that a
+// receiver on OpenTelemetry's own schema decodes them.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "otlp_test_spans.hpp"
+#include "telemetry/export/otlp_proto_encoding.hpp"
+#include "telemetry/export/otlp_proto_wire.hpp"
+
+namespace telemetry::otlp {
+namespace {
+
+using testing::make_large_span;
+using testing::make_span;
+using testing::test_resource;
+
+// Every field and value type, with a long (> 127 bytes) attribute and a multi-byte
+// varint length, a remote parent, an event, a link, and an error status.
+SpanData every_field() {
+  SpanData span = make_span(1, "GET /boards/{id}");
+  span.parent_span_id = *SpanId::from_hex("0102030405060708");
+  span.parent_is_remote = true;
+  span.context.trace_state = "rb=1,other=x";
+  span.attributes = {{"http.response.status_code", std::int64_t{200}},
+                     {"negative", std::int64_t{-5}},
+                     {"zero", std::int64_t{0}},
+                     {"ratio", 0.5},
+                     {"nan", std::nan("")},
+                     {"inf", -std::numeric_limits<double>::infinity()},
+                     {"ok", true},
+                     {"not_ok", false},
+                     {"empty", std::string()},
+                     {"db.query.text", std::string(300, 'q')},
+                     {"tags", std::vector<std::string>{"a", "", "b"}},
+                     {"ints", std::vector<std::int64_t>{-1, 0, 2}},
+                     {"doubles", std::vector<double>{0.0, 1.5}},
+                     {"bools", std::vector<bool>{true, false}},
+                     {"none", std::vector<std::string>{}},
+                     {"", std::string("empty key")}};
+  span.dropped_attributes = 2;
+  span.events.push_back({"exception",
+                         1'700'000'000'000'000'005ULL,
+                         {{"exception.message", std::string("bad \"input\"\n")}},
+                         1});
+  span.events.push_back({"", 0, {}, 0});  // all defaults
+  SpanLink link;
+  link.context.trace_id = *TraceId::from_hex("0af7651916cd43dd8448eb211c80319c");
+  link.context.span_id = *SpanId::from_hex("b7ad6b7169203331");
+  link.context.flags = kFlagSampled;
+  link.context.remote = true;
+  link.context.trace_state = "k=v";
+  link.attributes = {{"link.kind", std::string("upgrade")}};
+  link.dropped_attributes = 3;
+  span.links.push_back(link);
+  span.dropped_events = 4;
+  span.dropped_links = 5;
+  span.status = StatusCode::error;
+  span.status_message = "boom";
+  return span;
+}
+
+std::string reference_bytes(const Resource& resource, std::span<const SpanData> spans) {
+  google::protobuf::Arena arena;
+  return make_request(resource, spans, arena)->SerializeAsString();
+}
+
+std::string wire_bytes(const Resource& resource, std::span<const SpanData> spans) {
+  ProtoWireEncoder encoder(resource);
+  std::size_t oversized = 99;
+  const auto counts = encoder.encode(spans, 4 * 1024 * 1024, oversized);
+  EXPECT_EQ(oversized, 0u);
+  EXPECT_EQ(counts, std::vector<std::size_t>{spans.size()});
+  return std::string(encoder.request(0));
+}
+
+TEST(ProtoWire, EveryFieldIsByteForByteTheGeneratedSerialization) {
+  const std::vector<SpanData> spans = {every_field()};
+  const std::string wire = wire_bytes(test_resource(), spans);
+  EXPECT_EQ(wire, reference_bytes(test_resource(), spans));
+  ExportRequest parsed;
+  ASSERT_TRUE(parsed.ParseFromString(wire));
+  const auto& span = parsed.resource_spans(0).scope_spans(0).spans(0);
+  EXPECT_EQ(span.attributes(9).value().string_value(), std::string(300, 'q'));
+  EXPECT_EQ(span.flags(), 0x301u);
+  EXPECT_EQ(span.links(0).flags(), 0x301u);
+  EXPECT_EQ(span.status().message(), "boom");
+}
+
+TEST(ProtoWire, MinimalSpansAndStatusWithOnlyAMessageOrACode) {
+  SpanData bare = make_span(2, "");
+  bare.kind = SpanKind::internal;
+  bare.start_time = 0;
+  bare.end_time = 0;
+  SpanData ok = make_span(3);
+  ok.status = StatusCode::ok;
+  SpanData message_only = make_span(4);
+  message_only.status_message = "note";
+  const std::vector<SpanData> spans = {bare, ok, message_only};
+  EXPECT_EQ(wire_bytes(test_resource(), spans), reference_bytes(test_resource(), spans));
+  EXPECT_EQ(wire_bytes(Resource{}, spans), reference_bytes(Resource{}, spans));
+}
+
+TEST(ProtoWire, InvalidUtf8IsRepairedAsTheMessageEncodingDoes) {
+  SpanData span = make_span(5, "name\xff");
+  span.attributes = {{"key\xc3", std::string("abcdefgh\xe2\x82")},
+                     {"list", std::vector<std::string>{"\x80", "ok"}}};
+  span.status = StatusCode::error;
+  span.status_message = "bad\xed\xa0\x80";
+  const std::vector<SpanData> spans = {span};
+  const std::string wire = wire_bytes(test_resource(), spans);
+  EXPECT_EQ(wire, reference_bytes(test_resource(), spans));
+  ExportRequest parsed;
+  ASSERT_TRUE(parsed.ParseFromString(wire));  // protobuf checks proto3 strings' UTF-8
+  EXPECT_EQ(parsed.resource_spans(0).scope_spans(0).spans(0).name(), "name\xef\xbf\xbd");
+}
+
+TEST(ProtoWire, SplitsExactlyAsTheMessageEncoding) {
+  std::vector<SpanData> batch;
+  for (std::uint8_t i = 0; i < 10; ++i) batch.push_back(make_large_span(i, 100 * 1024));
+  batch.insert(batch.begin() + 3, make_large_span(50, 900 * 1024));  // too big alone
+  batch.push_back(make_span(100, "small"));
+  constexpr std::size_t kLimit = 300 * 1024;
+  google::protobuf::Arena arena;
+  const auto reference = encode_proto_requests(test_resource(), batch, kLimit, arena);
+  ProtoWireEncoder encoder(test_resource());
+  std::size_t oversized = 0;
+  const auto counts = encoder.encode(batch, kLimit, oversized);
+  EXPECT_EQ(oversized, 1u);
+  EXPECT_EQ(oversized, reference.oversized);
+  EXPECT_EQ(counts, reference.span_counts);
+  ASSERT_EQ(encoder.request_count(), reference.requests.size());
+  for (std::size_t i = 0; i < encoder.request_count(); ++i) {
+    EXPECT_LE(encoder.request(i).size(), kLimit);
+    EXPECT_EQ(encoder.request(i), reference.requests[i]->SerializeAsString()) << i;
+  }
+}
+
+TEST(ProtoWire, ReusedEncoderForgetsThePreviousBatch) {
+  ProtoWireEncoder encoder(test_resource());
+  std::size_t oversized = 0;
+  const std::vector<SpanData> first = {every_field(), make_span(7)};
+  encoder.encode(first, 4 * 1024 * 1024, oversized);
+  const std::vector<SpanData> second = {make_span(8)};
+  encoder.encode(second, 4 * 1024 * 1024, oversized);
+  ASSERT_EQ(encoder.request_count(), 1u);
+  EXPECT_EQ(encoder.request(0), reference_bytes(test_resource(), second));
+  EXPECT_TRUE(encoder.encode({}, 4 * 1024 * 1024, oversized).empty());
+  EXPECT_EQ(encoder.request_count(), 0u);
+}
+
+}  // namespace
+}  // namespace telemetry::otlp
