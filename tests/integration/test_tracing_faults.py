@@ -187,7 +187,8 @@ class CollectorDownTest(unittest.TestCase):
         self.assertEqual(totals["exported"], 0, totals)
         # Every request made at least its server span; all of them were lost, and said so.
         self.assertGreaterEqual(totals["dropped"] + totals["failed"], requests + 20, totals)
-        self.assertGreater(totals["dropped"], 0, totals)  # the small queue overflowed
+        # Whether they were lost as "dropped" (queue full) or "failed" (export given up)
+        # depends on how fast failed exports return; either way they are counted.
         # Several batches failed, yet there was the one warning above.
         self.assertGreaterEqual(totals["batches"], 3, totals)
 
