@@ -7,7 +7,7 @@ import subprocess
 import time
 import unittest
 
-from harness import Service, binary_path
+from harness import Service, binary_path, scratch_dir
 
 
 def run_with_env(env_overrides, timeout=10):
@@ -49,6 +49,27 @@ class InvalidConfiguration(unittest.TestCase):
         result = subprocess.run([binary_path(), "--colour"], capture_output=True, timeout=10)
         self.assertEqual(result.returncode, 2)
         self.assertIn("--colour", result.stderr.decode())
+
+
+class DatabaseLocation(unittest.TestCase):
+    def test_missing_folders_of_the_database_file_are_created(self):
+        base = os.path.join(scratch_dir(), f"nested-{os.getpid()}-{time.monotonic_ns()}")
+        path = os.path.join(base, "a", "b", "board.db")
+        service = Service(env={"DATABASE_URL": f"sqlite://{path}"}).start()
+        try:
+            self.assertEqual(service.request("GET", "/ready").status, 200)
+            self.assertTrue(os.path.exists(path))
+        finally:
+            self.assertEqual(service.stop(), 0)
+
+    def test_unusable_database_location_stops_start_up_clearly(self):
+        blocker = os.path.join(scratch_dir(), f"file-{os.getpid()}-{time.monotonic_ns()}")
+        with open(blocker, "w") as handle:
+            handle.write("not a folder")
+        result = run_with_env({"DATABASE_URL": f"sqlite://{blocker}/board.db",
+                               "LOG_FORMAT": "json", "BOARD_PORT": "0"})
+        self.assertEqual(result.returncode, 1)
+        self.assertIn(b"cannot open the database", result.stdout)
 
 
 def open_connection(port):

@@ -4,6 +4,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <mutex>
 #include <stdexcept>
 
@@ -118,6 +119,15 @@ StatementCache& Database::statements(soci::session& sql) {
 std::unique_ptr<Database> open_sqlite(const telemetry::Context& ctx, const std::string& path,
                                       const SqliteOptions& options) {
   report_process_config(ctx, configure_process());
+  // A new database may live in a folder that does not exist yet (data/ on a fresh
+  // clone): make it, as "the file is created at start-up" promises.
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  std::error_code made;
+  if (!parent.empty()) std::filesystem::create_directories(parent, made);
+  if (made) {
+    throw std::runtime_error("cannot create the folder '" + parent.string() +
+                             "' for the SQLite database: " + made.message());
+  }
   const std::size_t connections = options.connections == 0 ? 1 : options.connections;
   auto db = std::make_unique<Database>(path, connections);
   const std::string connect = connect_string(path);
