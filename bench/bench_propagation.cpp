@@ -14,33 +14,9 @@
 #include <string_view>
 #include <vector>
 
+#include "counting_allocator.hpp"
 #include "telemetry/propagation/request_id.hpp"
 #include "telemetry/propagation/trace_context.hpp"
-
-namespace {
-std::atomic<long> g_allocations{0};
-}
-
-// Replacement allocation functions that count calls. GCC's -Wmismatched-new-delete
-// cannot see that the replaced new pairs with the replaced delete, hence the pragma.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 
 namespace {
 
@@ -52,10 +28,12 @@ constexpr std::string_view kTraceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-0
 // Reports operator new calls per iteration.
 class AllocationCounter {
  public:
-  explicit AllocationCounter(benchmark::State& state) : state_(state), start_(g_allocations) {}
+  explicit AllocationCounter(benchmark::State& state)
+      : state_(state), start_(counting_allocator::count()) {}
   ~AllocationCounter() {
-    state_.counters["allocs"] = benchmark::Counter(static_cast<double>(g_allocations - start_),
-                                                   benchmark::Counter::kAvgIterations);
+    state_.counters["allocs"] =
+        benchmark::Counter(static_cast<double>(counting_allocator::count() - start_),
+                           benchmark::Counter::kAvgIterations);
   }
 
  private:

@@ -11,33 +11,9 @@
 #include <string>
 #include <string_view>
 
+#include "counting_allocator.hpp"
 #include "telemetry/propagation/request_id.hpp"
 #include "telemetry/propagation/trace_context.hpp"
-
-namespace {
-std::atomic<long> g_allocations{0};
-}
-
-// Replacement allocation functions that count calls. GCC's -Wmismatched-new-delete
-// cannot see that the replaced new pairs with the replaced delete, hence the pragma.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 
 namespace telemetry::propagation {
 namespace {
@@ -45,36 +21,36 @@ namespace {
 constexpr std::string_view kTraceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
 TEST(NoAllocation, CounterSeesAllocations) {
-  const long before = g_allocations.load();
+  const long before = counting_allocator::count();
   const std::string made = new_request_id() + std::string(64, 'x');
-  EXPECT_GT(g_allocations.load(), before);
+  EXPECT_GT(counting_allocator::count(), before);
 }
 
 TEST(NoAllocation, ParseAndFormatTraceparent) {
-  const long before = g_allocations.load();
+  const long before = counting_allocator::count();
   Traceparent parsed;
   ASSERT_EQ(parse_traceparent(kTraceparent, parsed), TraceparentError::none);
   char out[kTraceparentLength];
   format_traceparent(parsed.trace_id, parsed.parent_id, parsed.flags, out);
-  EXPECT_EQ(g_allocations.load(), before);
+  EXPECT_EQ(counting_allocator::count(), before);
   EXPECT_EQ(std::string_view(out, sizeof out), kTraceparent);
 }
 
 TEST(NoAllocation, ExtractWithoutTracestate) {
   const std::string_view traceparent[] = {kTraceparent};
-  const long before = g_allocations.load();
+  const long before = counting_allocator::count();
   const Extracted result = extract(IncomingTraceHeaders{traceparent, {}, {}});
-  EXPECT_EQ(g_allocations.load(), before);
+  EXPECT_EQ(counting_allocator::count(), before);
   EXPECT_TRUE(result.from_traceparent);
 }
 
 TEST(NoAllocation, RequestIdCheckAndGeneration) {
   std::array<char, kUuidLength> id{};
   write_new_request_id(id.data());  // first use seeds the thread
-  const long before = g_allocations.load();
+  const long before = counting_allocator::count();
   write_new_request_id(id.data());
   const bool valid = is_valid_request_id(std::string_view(id.data(), id.size()));
-  EXPECT_EQ(g_allocations.load(), before);
+  EXPECT_EQ(counting_allocator::count(), before);
   EXPECT_TRUE(valid);
 }
 
