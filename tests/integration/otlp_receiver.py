@@ -40,7 +40,7 @@ import tempfile
 import threading
 import time
 
-from harness import scratch_dir
+from harness import ServiceTestCase, scratch_dir
 
 READY_TIMEOUT = 20.0
 SPAN_TIMEOUT = 15.0
@@ -343,3 +343,32 @@ def reaches(span, ancestor_id, spans):
             return True
         current = by_id.get(current["parentSpanId"])
     return False
+
+
+class ReceiverServiceTestCase(ServiceTestCase):
+    """One receiver, and one service exporting to it, per test class. Subclasses say how
+    the service exports by overriding `exporting_env`."""
+
+    receiver = None
+
+    @classmethod
+    def exporting_env(cls, receiver):
+        return {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint("grpc"),
+                "OTEL_BSP_SCHEDULE_DELAY": "100"}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.receiver = OtlpReceiver().start()
+        cls.service_env = cls.exporting_env(cls.receiver)
+        try:
+            super().setUpClass()
+        except Exception:
+            cls.receiver.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            cls.receiver.stop()

@@ -15,10 +15,10 @@ import struct
 import threading
 import unittest
 
-from harness import HEX32, PASSWORD, Service, ServiceTestCase
+from harness import HEX32, PASSWORD, Service
 from otlp_receiver import (SPAN_KIND_CLIENT, SPAN_KIND_INTERNAL, SPAN_KIND_SERVER,
-                           STATUS_ERROR, STATUS_UNSET, OtlpReceiver, attribute,
-                           new_traceparent, reaches, resource_attribute)
+                           STATUS_ERROR, STATUS_UNSET, OtlpReceiver, ReceiverServiceTestCase,
+                           attribute, new_traceparent, reaches, resource_attribute)
 
 HEX16 = re.compile(r"^[0-9a-f]{16}$")
 SAMPLED = 0x01  # trace-flags bit; others (Level 2's random-trace-id bit) may be set
@@ -111,29 +111,15 @@ class GrpcCompressionSniffer:
                 sock.close()
 
 
-class TracedServiceTestCase(ServiceTestCase):
-    """One receiver and one service exporting to it, per class."""
+class TracedServiceTestCase(ReceiverServiceTestCase):
+    """One receiver and one service exporting to it over `protocol`, per class."""
 
     protocol = "grpc"
     extra_env = {}
-    receiver = None
 
     @classmethod
-    def setUpClass(cls):
-        cls.receiver = OtlpReceiver().start()
-        cls.service_env = traced_env(cls.receiver, cls.protocol, **cls.extra_env)
-        try:
-            super().setUpClass()
-        except Exception:
-            cls.receiver.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            cls.receiver.stop()
+    def exporting_env(cls, receiver):
+        return traced_env(receiver, cls.protocol, **cls.extra_env)
 
     def traced_request(self, method, path, sampled=True, **kwargs):
         """A request carrying a fresh traceparent: (response, trace id, caller span id)."""

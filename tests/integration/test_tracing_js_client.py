@@ -12,35 +12,20 @@ import os
 import subprocess
 import unittest
 
-from harness import ServiceTestCase
-from otlp_receiver import (SPAN_KIND_CLIENT, SPAN_KIND_SERVER, OtlpReceiver, attribute,
-                           node_binary, resource_attribute)
+from otlp_receiver import (SPAN_KIND_CLIENT, SPAN_KIND_SERVER, ReceiverServiceTestCase,
+                           attribute, node_binary, resource_attribute)
 
 JS_CLIENT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "js_client")
 JS_TIMEOUT = 60.0
 
 
-class JsClientTraceTest(ServiceTestCase):
+class JsClientTraceTest(ReceiverServiceTestCase):
 
     @classmethod
     def setUpClass(cls):
         if not os.path.isdir(os.path.join(JS_CLIENT_DIR, "node_modules")):
             raise RuntimeError(f"{JS_CLIENT_DIR}/node_modules is missing: run `npm ci` there")
-        cls.receiver = OtlpReceiver().start()
-        cls.service_env = {"OTEL_EXPORTER_OTLP_ENDPOINT": cls.receiver.endpoint("grpc"),
-                           "OTEL_BSP_SCHEDULE_DELAY": "100"}
-        try:
-            super().setUpClass()
-        except Exception:
-            cls.receiver.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            cls.receiver.stop()
+        super().setUpClass()
 
     def run_js_client(self, path, token):
         completed = subprocess.run(

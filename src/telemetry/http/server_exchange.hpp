@@ -51,6 +51,7 @@ struct ServerExchangeOptions {
 
 class ServerExchange {
  public:
+  // The strings `request` and `route` refer to must outlive the exchange.
   ServerExchange(Tracer& tracer, const logs::Logger& logger, const ServerExchangeOptions& options,
                  const IncomingRequest& request, std::string_view route);
   ServerExchange(const ServerExchange&) = delete;
@@ -78,11 +79,13 @@ class ServerExchange {
   RequestIdentity identity_;
   Span span_;
   Context context_;
-  std::string method_;
-  std::string route_;
-  std::string path_;
-  std::string client_address_;
-  std::string user_agent_;
+  // Views into the request and the route table: the server keeps both alive until the
+  // exchange is finished, so the request path copies none of them.
+  std::string_view method_;
+  std::string_view route_;
+  std::string_view path_;
+  std::string_view client_address_;
+  std::string_view user_agent_;
   std::uint64_t bytes_in_ = 0;
   bool quiet_ = false;
   bool finished_ = false;

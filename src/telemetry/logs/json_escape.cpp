@@ -119,36 +119,41 @@ void escape_loop(std::string& out, std::string_view text, const AsciiTable& plai
   out.append(text.data() + run, n - run);
 }
 
+// The escapes both formats share: quote, backslash, newline, carriage return, tab.
+bool append_short_escape(std::string& out, unsigned char c) {
+  switch (c) {
+    case '"':
+      out += "\\\"";
+      return true;
+    case '\\':
+      out += "\\\\";
+      return true;
+    case '\n':
+      out += "\\n";
+      return true;
+    case '\r':
+      out += "\\r";
+      return true;
+    case '\t':
+      out += "\\t";
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 void append_json_escaped(std::string& out, std::string_view text) {
   escape_loop(
       out, text, kPlainInJson,
       [&out](unsigned char c) {
-        switch (c) {
-          case '"':
-            out += "\\\"";
-            break;
-          case '\\':
-            out += "\\\\";
-            break;
-          case '\b':
-            out += "\\b";
-            break;
-          case '\f':
-            out += "\\f";
-            break;
-          case '\n':
-            out += "\\n";
-            break;
-          case '\r':
-            out += "\\r";
-            break;
-          case '\t':
-            out += "\\t";
-            break;
-          default:
-            append_u4(out, c);
+        if (c == '\b') {
+          out += "\\b";
+        } else if (c == '\f') {
+          out += "\\f";
+        } else if (!append_short_escape(out, c)) {
+          append_u4(out, c);
         }
       },
       [&out](char32_t cp) { append_u4(out, cp); }, [&out](unsigned char) { out += "\\ufffd"; });
@@ -158,25 +163,7 @@ void append_pretty_escaped(std::string& out, std::string_view text, bool quoted)
   escape_loop(
       out, text, quoted ? kPlainInPrettyQuoted : kPlainInPrettyBare,
       [&out](unsigned char c) {
-        switch (c) {
-          case '"':
-            out += "\\\"";
-            break;
-          case '\\':
-            out += "\\\\";
-            break;
-          case '\n':
-            out += "\\n";
-            break;
-          case '\r':
-            out += "\\r";
-            break;
-          case '\t':
-            out += "\\t";
-            break;
-          default:
-            append_x2(out, c);
-        }
+        if (!append_short_escape(out, c)) append_x2(out, c);
       },
       [&out](char32_t cp) { append_braced(out, cp); },
       [&out](unsigned char c) { append_x2(out, c); });
