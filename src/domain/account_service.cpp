@@ -102,20 +102,19 @@ void AccountService::logout(const telemetry::Context& ctx, std::string_view toke
 User AccountService::authenticate(const telemetry::Context& ctx, std::string_view token) {
   if (token.empty() || token.size() > kTokenMaxLength) throw bad_token();
   const std::string hash = secrets::token_hash(token);
-  const std::optional<SessionRecord> session = sessions_.find(ctx, hash);
-  if (!session) {
+  // One statement finds the session and its user.
+  std::optional<SessionUser> found = sessions_.find_user_by_token(ctx, hash);
+  if (!found) {
     ctx.debug("auth", "unknown token");
     throw bad_token();
   }
-  if (session->expires_at <= to_unix_millis(options_.clock())) {
-    ctx.debug("auth", "expired token", {{"token_user_id", session->user_id}});
+  if (found->expires_at <= to_unix_millis(options_.clock())) {
+    ctx.debug("auth", "expired token", {{"token_user_id", found->user.id}});
     sessions_.remove(ctx, hash);
     throw bad_token();
   }
-  std::optional<User> user = users_.find_by_id(ctx, session->user_id);
-  if (!user) throw bad_token();
-  ctx.set_user_id(user->id);
-  return std::move(*user);
+  ctx.set_user_id(found->user.id);
+  return std::move(found->user);
 }
 
 }  // namespace domain

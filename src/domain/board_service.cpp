@@ -23,9 +23,12 @@ BoardList BoardService::list_mine(const telemetry::Context& ctx, Id user_id, con
 }
 
 Board BoardService::get(const telemetry::Context& ctx, Id user_id, Id board_id) {
-  authorize(ctx, boards_, user_id, board_id, Role::viewer);
-  std::optional<Board> board = boards_.find_for_member(ctx, board_id, user_id);
-  if (!board) throw DomainError::not_found("board not found");  // deleted meanwhile
+  // The board row carries the caller's role: one statement both reads and authorizes.
+  std::optional<Board> board;
+  authorize_with(ctx, board_id, Role::viewer, [&](const telemetry::Context& inner) {
+    board = boards_.find_for_member(inner, board_id, user_id);
+    return board ? std::optional<Role>(board->my_role) : std::nullopt;
+  });
   return std::move(*board);
 }
 

@@ -33,11 +33,11 @@ class UserRepository {
   // Case-insensitive lookup.
   virtual std::optional<UserWithSecret> find_by_username(const telemetry::Context& ctx,
                                                          std::string_view username) = 0;
-  virtual std::optional<User> find_by_id(const telemetry::Context& ctx, Id id) = 0;
 };
 
-struct SessionRecord {
-  Id user_id = 0;
+// A session's user and when the session ends.
+struct SessionUser {
+  User user;
   UnixMillis expires_at = 0;
 };
 
@@ -47,8 +47,11 @@ class SessionRepository {
   // `token_hash` is the hex SHA-256 of the token; the token itself is never stored.
   virtual void insert(const telemetry::Context& ctx, std::string_view token_hash, Id user_id,
                       UnixMillis created_at, UnixMillis expires_at) = 0;
-  virtual std::optional<SessionRecord> find(const telemetry::Context& ctx,
-                                            std::string_view token_hash) = 0;
+  // The session's user and expiry in one statement (every authenticated request runs
+  // it); nullopt if no session has this hash. An expired session is still returned:
+  // the caller decides, and removes it.
+  virtual std::optional<SessionUser> find_user_by_token(const telemetry::Context& ctx,
+                                                        std::string_view token_hash) = 0;
   virtual void remove(const telemetry::Context& ctx, std::string_view token_hash) = 0;
   // Drops sessions that expired before `now`; returns how many.
   virtual std::int64_t remove_expired(const telemetry::Context& ctx, UnixMillis now) = 0;
@@ -68,6 +71,8 @@ class BoardRepository {
   // The user's role on the board; nullopt if the board does not exist or the user
   // is not a member (callers must not tell the two apart).
   virtual std::optional<Role> role_of(const telemetry::Context& ctx, Id board_id, Id user_id) = 0;
+  // The board with the user's role on it (my_role), in one statement; nullopt as for
+  // role_of.
   virtual std::optional<Board> find_for_member(const telemetry::Context& ctx, Id board_id,
                                                Id user_id) = 0;
   // Boards the user is a member of (any role), newest first.

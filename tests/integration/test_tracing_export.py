@@ -2,7 +2,8 @@
 
 One SERVER span per request continuing the caller's traceparent, with the HTTP
 semantic-convention attributes; DB CLIENT spans and password-hashing INTERNAL spans
-under it; the resource; status rules (4xx unset, 5xx error with an exception event);
+under it, and the exact tree of a board read (two statements, the role decided in
+authorize); the resource; status rules (4xx unset, 5xx error with an exception event);
 the same span shape over grpc, http/protobuf and http/json, gzip; sampling decisions
 (an unsampled caller, always_off) that still hand ids back; logs that share the
 exported ids; and no secret in any exported byte.
@@ -109,6 +110,14 @@ class GrpcCompressionSniffer:
         with self.lock:
             for sock in self.sockets:
                 sock.close()
+
+
+def span_tree(spans, parent_id):
+    """The spans under `parent_id` as [(name, kind, [children...])], each level in start
+    order: what a trace view draws."""
+    children = sorted((s for s in spans if s["parentSpanId"] == parent_id),
+                      key=lambda s: int(s["startTimeUnixNano"]))
+    return [(s["name"], s["kind"], span_tree(spans, s["spanId"])) for s in children]
 
 
 class TracedServiceTestCase(ReceiverServiceTestCase):
@@ -224,6 +233,67 @@ class ServerSpanTest(TracedServiceTestCase):
                              f"{attribute(span, 'db.operation.name')} boards")
             # Parameterised: the id is bound, never written into the SQL.
             self.assertRegex(attribute(span, "db.query.text"), r"(:\w+|\?)")
+
+    def test_board_read_is_two_statements_with_the_role_decided_in_authorize(self):
+        response, trace_id, parent_id = self.traced_request(
+            "GET", f"/api/boards/{self.board['id']}", token=self.token)
+        self.assertEqual(response.status, 200, response)
+        spans = self.complete_trace(trace_id)
+        self.assertEqual(span_tree(spans, parent_id), [
+            ("GET /api/boards/{id}", SPAN_KIND_SERVER, [
+                ("SELECT sessions", SPAN_KIND_CLIENT, []),
+                ("authorize", SPAN_KIND_INTERNAL, [
+                    ("SELECT boards", SPAN_KIND_CLIENT, []),
+                ]),
+            ]),
+        ])
+        self.assertEqual(len(spans), 4, [s["name"] for s in spans])
+        by_name = {s["name"]: s for s in spans}
+
+        # The token and its user in one statement, named after its first table.
+        token = by_name["SELECT sessions"]
+        self.assertEqual(attribute(token, "db.operation.name"), "SELECT")
+        self.assertEqual(attribute(token, "db.collection.name"), "sessions")
+        query = attribute(token, "db.query.text")
+        self.assertRegex(query, r"^SELECT .* FROM sessions s JOIN users u ", query)
+        self.assertIn(":token_hash", query)
+        self.assertNotIn(self.token, query)
+
+        authorize = by_name["authorize"]
+        self.assertEqual(attribute(authorize, "board.id"), self.board["id"])
+        self.assertEqual(attribute(authorize, "authz.required_role"), "viewer")
+        self.assertEqual(attribute(authorize, "authz.role"), "owner")
+        self.assertEqual(attribute(authorize, "authz.outcome"), "allowed")
+        self.assertIn("m.role", attribute(by_name["SELECT boards"], "db.query.text"))
+
+    def test_board_read_by_a_non_member_is_decided_on_the_same_statement(self):
+        _, stranger_token = self.service.new_user("stranger")
+        response, trace_id, parent_id = self.traced_request(
+            "GET", f"/api/boards/{self.board['id']}", token=stranger_token)
+        self.assertEqual(response.status, 404, response)
+        spans = self.complete_trace(trace_id)
+        self.assertEqual(span_tree(spans, parent_id), [
+            ("GET /api/boards/{id}", SPAN_KIND_SERVER, [
+                ("SELECT sessions", SPAN_KIND_CLIENT, []),
+                ("authorize", SPAN_KIND_INTERNAL, [
+                    ("SELECT boards", SPAN_KIND_CLIENT, []),
+                ]),
+            ]),
+        ])
+        authorize = next(s for s in spans if s["name"] == "authorize")
+        self.assertEqual(attribute(authorize, "authz.outcome"), "not_member")
+        self.assertIsNone(attribute(authorize, "authz.role"), authorize["attributes"])
+
+    def test_unknown_token_is_one_statement(self):
+        response, trace_id, parent_id = self.traced_request(
+            "GET", f"/api/boards/{self.board['id']}", token="not-a-real-token")
+        self.assertEqual(response.status, 401, response)
+        spans = self.complete_trace(trace_id)
+        self.assertEqual(span_tree(spans, parent_id), [
+            ("GET /api/boards/{id}", SPAN_KIND_SERVER, [
+                ("SELECT sessions", SPAN_KIND_CLIENT, []),
+            ]),
+        ])
 
     def test_statement_text_never_carries_values(self):
         # The board's name went through an INSERT, a SELECT and an UPDATE: no span of

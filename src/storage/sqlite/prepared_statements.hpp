@@ -2,7 +2,8 @@
 // Statements prepared once per connection and reused, instead of being parsed and
 // planned again on every call (SOCI's `sql << "..."` prepares and finalizes each time,
 // which was half of a board read's CPU). Used for the hottest queries only: the token
-// lookup, the caller's user, the membership check, the board read and the element list.
+// lookup (with the caller's user), the membership check, the board read (with the
+// caller's role) and the element list.
 //
 // A StatementCache belongs to one connection and is used only by the thread that has
 // leased that connection from the pool, so it needs no lock. A Prepared borrows one of
@@ -10,7 +11,7 @@
 // read transaction), so the next use starts clean.
 //
 //   soci::session sql(db.pool());
-//   Prepared st(db.statements(sql), kFindSession);
+//   Prepared st(db.statements(sql), kUserByToken);
 //   st.bind(1, hash);
 //   if (st.step()) user = st.int64(0);
 

@@ -14,7 +14,6 @@ class UserRepository final : public domain::UserRepository {
                       std::string_view password_hash, domain::UnixMillis now) override;
   std::optional<domain::UserWithSecret> find_by_username(const telemetry::Context& ctx,
                                                          std::string_view username) override;
-  std::optional<domain::User> find_by_id(const telemetry::Context& ctx, domain::Id id) override;
 
  private:
   Database& db_;
@@ -25,8 +24,8 @@ class SessionRepository final : public domain::SessionRepository {
   explicit SessionRepository(Database& db) : db_(db) {}
   void insert(const telemetry::Context& ctx, std::string_view token_hash, domain::Id user_id,
               domain::UnixMillis created_at, domain::UnixMillis expires_at) override;
-  std::optional<domain::SessionRecord> find(const telemetry::Context& ctx,
-                                            std::string_view token_hash) override;
+  std::optional<domain::SessionUser> find_user_by_token(const telemetry::Context& ctx,
+                                                        std::string_view token_hash) override;
   void remove(const telemetry::Context& ctx, std::string_view token_hash) override;
   std::int64_t remove_expired(const telemetry::Context& ctx, domain::UnixMillis now) override;
 

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 #include <stdexcept>
+#include <string>
 
 #include "domain/errors.hpp"
 #include "test_support.hpp"
@@ -97,6 +99,39 @@ TEST_F(Authorize, ReturnsTheCallersRole) {
 
 TEST_F(Authorize, LogsDenialsUnderTheAuthTarget) {
   outcome(kViewer, Role::owner);
+  EXPECT_TRUE(t.logger.has_message("auth", "access denied: role too low"));
+}
+
+// authorize_with decides on the role its lookup found (a statement that read the role
+// along with something else), exactly as authorize() decides on role_of's answer.
+TEST_F(Authorize, WithALookupDecidesTheSameWay) {
+  for (Role required : {Role::viewer, Role::editor, Role::owner}) {
+    for (Id user : {kOwner, kEditor, kViewer, kStranger}) {
+      int lookups = 0;
+      std::string with_lookup;
+      try {
+        authorize_with(t.ctx, kBoard, required, [&](const telemetry::Context& inner) {
+          ++lookups;
+          return repo.role_of(inner, kBoard, user);
+        });
+        with_lookup = "allowed";
+      } catch (const DomainError& error) {
+        with_lookup = std::string(error.code_name());
+      }
+      EXPECT_EQ(lookups, 1);
+      EXPECT_EQ(with_lookup, outcome(user, required)) << user << " " << to_string(required);
+    }
+  }
+}
+
+TEST_F(Authorize, WithALookupReturnsTheFoundRoleAndLogsDenials) {
+  const auto found = [](std::optional<Role> role) {
+    return [role](const telemetry::Context&) { return role; };
+  };
+  EXPECT_EQ(authorize_with(t.ctx, kBoard, Role::viewer, found(Role::owner)), Role::owner);
+  EXPECT_THROW(authorize_with(t.ctx, kBoard, Role::viewer, found(std::nullopt)), DomainError);
+  EXPECT_TRUE(t.logger.has_message("auth", "access denied: not a member"));
+  EXPECT_THROW(authorize_with(t.ctx, kBoard, Role::editor, found(Role::viewer)), DomainError);
   EXPECT_TRUE(t.logger.has_message("auth", "access denied: role too low"));
 }
 

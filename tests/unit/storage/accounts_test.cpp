@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
+#include "domain/clock.hpp"
 #include "domain/errors.hpp"
 #include "domain/secrets.hpp"
+#include "storage/sqlite/database.hpp"
+#include "storage/sqlite/repositories.hpp"
 #include "storage_test_support.hpp"
 
 namespace storage::test {
@@ -136,6 +139,38 @@ TEST_F(Accounts, GarbageTokensAreUnauthorized) {
        {std::string(), std::string("nope"), std::string(10000, 'a'), std::string("\0\xff", 2)}) {
     EXPECT_EQ(error_of([&] { accounts().authenticate(t.ctx, token); }), ErrorCode::unauthorized);
   }
+}
+
+// The session repository's one-statement token lookup, beneath the service: the
+// user and the expiry for a known hash, nothing for an unknown one, and an expired
+// session still returned (the service decides, and deletes it).
+TEST_F(Accounts, TokenLookupFindsTheUserAndTheExpiryInOneRead) {
+  const domain::User alice = register_user("Alice", "correct horse");
+  register_user("bob", "correct horse");
+  const domain::Session session = accounts().login(t.ctx, {"alice", "correct horse"});
+  accounts().login(t.ctx, {"bob", "correct horse"});
+  auto db = sqlite::open_sqlite(t.ctx, path, {});
+  sqlite::SessionRepository sessions(*db);
+  const std::string hash = domain::secrets::token_hash(session.token);
+
+  const auto found = sessions.find_user_by_token(t.ctx, hash);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->user.id, alice.id);
+  EXPECT_EQ(found->user.username, "Alice");
+  EXPECT_EQ(found->user.created_at, alice.created_at);
+  EXPECT_EQ(domain::format_rfc3339(found->expires_at), session.expires_at);
+
+  EXPECT_FALSE(sessions.find_user_by_token(t.ctx, domain::secrets::token_hash("unknown")));
+  EXPECT_FALSE(sessions.find_user_by_token(t.ctx, ""));
+
+  clock.advance(std::chrono::hours(25));
+  const auto expired = sessions.find_user_by_token(t.ctx, hash);
+  ASSERT_TRUE(expired.has_value());
+  EXPECT_EQ(expired->expires_at, found->expires_at);
+  EXPECT_THROW(accounts().authenticate(t.ctx, session.token), DomainError);
+  EXPECT_TRUE(t.logger.has_message("auth", "expired token"));
+  EXPECT_FALSE(sessions.find_user_by_token(t.ctx, hash));       // the service deleted it
+  EXPECT_EQ(query_text("SELECT COUNT(*) FROM sessions"), "1");  // bob's is left alone
 }
 
 TEST_F(Accounts, LogsNeverCarryPasswordsOrTokens) {

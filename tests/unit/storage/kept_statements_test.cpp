@@ -1,7 +1,7 @@
-// The hottest reads (token lookup, the caller's user, the role check, the board read,
-// the element list) run on statements kept prepared per connection. What a user would
-// notice if they were kept wrong: stale answers after a write, or a read transaction
-// left open that stops SQLite from checkpointing its WAL.
+// The hottest reads (the token lookup with its user, the role check, the board read
+// with the caller's role, the element list) run on statements kept prepared per
+// connection. What a user would notice if they were kept wrong: stale answers after a
+// write, or a read transaction left open that stops SQLite from checkpointing its WAL.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include "domain/errors.hpp"
 #include "domain/secrets.hpp"
@@ -152,6 +154,78 @@ TEST_F(Tracing, PasswordWorkAndAuthorizationAreInternalSpans) {
     if (span.parent_span_id == denied.context.span_id) lookup_under_authorize = true;
   }
   EXPECT_TRUE(lookup_under_authorize);
+}
+
+// What GET /api/boards/{id} shows under its server span: the token and its user in one
+// statement, then the board and the caller's role in one statement inside authorize.
+TEST_F(Tracing, AnAuthenticatedBoardReadIsTwoStatements) {
+  const auto ctx = request();
+  const domain::Id owner = storage->accounts().register_user(ctx, {"owner", "password1"}).id;
+  const domain::Id board = storage->boards().create(ctx, owner, {"b", ""}).id;
+  const domain::Session session = storage->accounts().login(ctx, {"owner", "password1"});
+  {
+    std::lock_guard lock(*mutex_);
+    spans_->clear();
+  }
+
+  const domain::User user = storage->accounts().authenticate(ctx, session.token);
+  storage->boards().get(ctx, user.id, board);
+
+  const auto all = spans();
+  std::vector<std::string> names;
+  for (const SpanData& span : all) names.push_back(span.name);
+  // In the order they ended: a child before its parent.
+  EXPECT_EQ(names, (std::vector<std::string>{"SELECT sessions", "SELECT boards", "authorize"}));
+  ASSERT_EQ(all.size(), 3u);
+  const SpanData& token = all[0];
+  const SpanData& read = all[1];
+  const SpanData& authorize = all[2];
+
+  EXPECT_EQ(token.kind, SpanKind::client);
+  EXPECT_EQ(token.parent_span_id, root_.context().span_id);
+  EXPECT_EQ(text_attribute(token, "db.operation.name"), "SELECT");
+  EXPECT_EQ(text_attribute(token, "db.collection.name"), "sessions");
+  const std::string query = text_attribute(token, "db.query.text");
+  EXPECT_EQ(query.rfind("SELECT ", 0), 0u) << query;
+  EXPECT_NE(query.find("JOIN users"), std::string::npos) << query;
+  EXPECT_NE(query.find(":token_hash"), std::string::npos) << query;
+  EXPECT_EQ(everything_in(token).find(domain::secrets::token_hash(session.token)),
+            std::string::npos);
+
+  EXPECT_EQ(authorize.kind, SpanKind::internal);
+  EXPECT_EQ(authorize.parent_span_id, root_.context().span_id);
+  EXPECT_EQ(text_attribute(authorize, "board.id"), std::to_string(board));
+  EXPECT_EQ(text_attribute(authorize, "authz.required_role"), "viewer");
+  EXPECT_EQ(text_attribute(authorize, "authz.role"), "owner");
+  EXPECT_EQ(text_attribute(authorize, "authz.outcome"), "allowed");
+
+  EXPECT_EQ(read.kind, SpanKind::client);
+  EXPECT_EQ(read.parent_span_id, authorize.context.span_id);
+  EXPECT_EQ(text_attribute(read, "db.collection.name"), "boards");
+  EXPECT_NE(text_attribute(read, "db.query.text").find("m.role"), std::string::npos);
+}
+
+TEST_F(Tracing, ABoardReadByAStrangerIsDecidedOnTheSameStatement) {
+  const auto ctx = request();
+  const domain::Id owner = storage->accounts().register_user(ctx, {"owner", "password1"}).id;
+  const domain::Id stranger = storage->accounts().register_user(ctx, {"stranger", "password1"}).id;
+  const domain::Id board = storage->boards().create(ctx, owner, {"b", ""}).id;
+  {
+    std::lock_guard lock(*mutex_);
+    spans_->clear();
+  }
+
+  EXPECT_THROW(storage->boards().get(ctx, stranger, board), domain::DomainError);
+
+  const auto all = spans();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].name, "SELECT boards");
+  EXPECT_EQ(all[1].name, "authorize");
+  EXPECT_EQ(all[0].parent_span_id, all[1].context.span_id);
+  EXPECT_EQ(all[0].status, telemetry::StatusCode::unset);  // no row is not a failure
+  EXPECT_EQ(text_attribute(all[1], "authz.outcome"), "not_member");
+  EXPECT_EQ(text_attribute(all[1], "authz.role"), "<absent>");
+  EXPECT_TRUE(t.logger.has_message("auth", "access denied: not a member"));
 }
 
 TEST_F(Tracing, AFailedStatementIsMarkedAndItsErrorLeavesValuesOut) {
