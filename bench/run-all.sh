@@ -26,7 +26,8 @@ if [ "${RB_BENCH_BUILD:-1}" = 1 ]; then
       -DRB_BUILD_TESTS=OFF -DRB_BUILD_BENCH=ON -DRB_WERROR=OFF >"$out/configure.log" 2>&1 ||
       { rb_unlock; tail -20 "$out/configure.log" >&2; rb_die "configure failed"; }
   fi
-  for target in realtime-board-api "${benches[@]}"; do
+  # bench_grpc_sink: the light OTLP sink bench/trace_overhead.sh exports to.
+  for target in realtime-board-api bench_grpc_sink "${benches[@]}"; do
     timeout 1800 cmake --build "$build_dir" -j2 --target "$target" >"$out/build-$target.log" 2>&1 9>&- ||
       echo "warning: $target did not build (see $out/build-$target.log)" >&2
   done

@@ -4,8 +4,9 @@
 #   off      tracing off (no OTLP endpoint: the service logs only)
 #   on       OTEL_TRACES_SAMPLER=always_on, OTLP/gRPC to tests/otlp-receiver/receiver.mjs
 #            (decodes every span with OpenTelemetry's npm schema; output to /dev/null)
-#   on-light the same, to bench/lib/grpc_sink.mjs (accepts Export without decoding), so
-#            the receiver's CPU on this 2-core machine does not stand in for tracing's
+#   on-light the same, to bench_grpc_sink (bench/lib/grpc_sink.cpp, built in the bench
+#            tree: C++, accepts Export without decoding), so that the receiver's CPU on
+#            this 2-core machine does not stand in for tracing's
 #   down     tracing on, endpoint at a closed port (collector down)
 # Order: off on on-light, repeated RB_ROUNDS times (default 2), then down. Each run
 # restarts the service (same temporary SQLite database and token), warms up for 2 s,
@@ -14,20 +15,25 @@
 # then the means and the traced/untraced ratios. The service's "span export totals"
 # (exported, dropped) are read from its log at exit.
 #
+# Needs: the bench tree with both targets (`cmake --build build/bench -j2 --target
+#   realtime-board-api bench_grpc_sink`, under the build lock), node and npm for the
+#   decoding receiver.
 # Environment: RB_THREADS RB_CONNECTIONS RB_DURATION (as bench/http_load.sh), RB_ROUNDS,
-#   RB_TRACE_LIGHT=0 to skip on-light, RB_TRACE_DOWN=0 to skip down, RB_RESULTS.
+#   RB_TRACE_LIGHT=0 to skip on-light, RB_TRACE_DOWN=0 to skip down, RB_RESULTS,
+#   RB_BENCH_BUILD_DIR (default build/bench), RB_SINK_BIN (default: the sink in that tree).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 rb_require
+RB_ROUNDS=${RB_ROUNDS:-2}
+RB_TRACE_LIGHT=${RB_TRACE_LIGHT:-1}
+RB_TRACE_DOWN=${RB_TRACE_DOWN:-1}
+if [ "$RB_TRACE_LIGHT" = 1 ]; then rb_require_sink; fi
 command -v node >/dev/null || rb_die "node is not installed"
 receiver_dir=$rb_repo/tests/otlp-receiver
 if [ ! -d "$receiver_dir/node_modules/@grpc/grpc-js" ]; then
   (cd "$receiver_dir" && timeout 300 npm ci --no-audit --no-fund >/dev/null) ||
     rb_die "npm ci in tests/otlp-receiver failed"
 fi
-RB_ROUNDS=${RB_ROUNDS:-2}
-RB_TRACE_LIGHT=${RB_TRACE_LIGHT:-1}
-RB_TRACE_DOWN=${RB_TRACE_DOWN:-1}
 # Always quiet logs here: the export totals line is needed and the access log is not
 # what is being measured.
 RB_BENCH_LOG=quiet
@@ -73,7 +79,7 @@ for round in $(seq "$RB_ROUNDS"); do
   rb_stop_sidecar
 
   if [ "$RB_TRACE_LIGHT" = 1 ]; then
-    rb_start_sidecar sink node "$rb_repo/bench/lib/grpc_sink.mjs"
+    rb_start_sidecar sink "$RB_SINK_BIN"
     measure on-light OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$RB_SINK_GRPC" \
       OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_TRACES_SAMPLER=always_on
     rb_stop_sidecar

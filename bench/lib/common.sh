@@ -9,6 +9,8 @@
 rb_repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 RB_BENCH_BUILD_DIR=${RB_BENCH_BUILD_DIR:-$rb_repo/build/bench}
 RB_BENCH_BIN=${RB_BENCH_BIN:-$RB_BENCH_BUILD_DIR/src/app/realtime-board-api}
+# The OTLP/gRPC sink that accepts Export without decoding (bench/lib/grpc_sink.cpp).
+RB_SINK_BIN=${RB_SINK_BIN:-$RB_BENCH_BUILD_DIR/bench/bench_grpc_sink}
 RB_WRK_DIR=$rb_repo/bench/wrk
 export RB_WRK_DIR
 RB_THREADS=${RB_THREADS:-2}          # wrk threads
@@ -50,6 +52,12 @@ rb_require() {
   command -v wrk >/dev/null || rb_die "wrk is not installed (Debian package wrk)"
   command -v curl >/dev/null || rb_die "curl is not installed"
   command -v python3 >/dev/null || rb_die "python3 is not installed"
+}
+
+# For scripts that export to the light sink; the tree is the one rb_require names.
+rb_require_sink() {
+  [ -x "$RB_SINK_BIN" ] || rb_die "no OTLP sink at $RB_SINK_BIN; build it (with the service) with:
+  exec 9>$RB_LOCK_FILE; flock 9; cmake --build build/bench -j2 --target realtime-board-api bench_grpc_sink"
 }
 
 # The machine-wide build lock on fd 9: held while measuring, released between runs.

@@ -5,6 +5,9 @@
 #   bench/lib/profile.sh [board_read|element_create] [perf report options...]
 # Environment: RB_DURATION (default 8), RB_PROFILE_ENV ("VAR=value ..." for the service),
 #   RB_PROFILE_OUT (keep perf.data there), RB_PROFILE_LINES (default 60).
+# Traced: start the light OTLP sink of the bench tree by hand (it prints "ready grpc=PORT
+#   http=PORT"; build/bench/bench/bench_grpc_sink), then pass RB_PROFILE_ENV=
+#   "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:PORT OTEL_TRACES_SAMPLER=always_on".
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 rb_require
