@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "telemetry/export/otlp_failure_hint.hpp"
+#include "telemetry/export/otlp_proto_wire.hpp"
 
 namespace telemetry {
 namespace otlp {
@@ -28,6 +29,17 @@ class OtlpExporter final : public SpanExporter {
       options_.random01 = [engine = std::minstd_rand(std::random_device{}())]() mutable {
         return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
       };
+    }
+  }
+
+  // gRPC and HTTP/protobuf send the same protobuf bytes: write them on the thread that
+  // ended the span (see SpanExporter::encode_ahead). JSON is written per batch.
+  void encode_ahead(SpanData& span) const noexcept override {
+    if (config_.protocol == OtlpProtocol::http_json) return;
+    try {
+      otlp::encode_ahead(span);
+    } catch (...) {
+      span.wire.clear();  // out of memory: the export thread encodes it instead
     }
   }
 

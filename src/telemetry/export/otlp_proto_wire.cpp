@@ -212,6 +212,13 @@ void append_span(std::string& out, const SpanData& span) {
   if (flags != 0) put_fixed32(out, 16, flags);
 }
 
+void encode_ahead(SpanData& span) {
+  span.wire.clear();
+  const std::size_t content = open_message(span.wire, 2);  // ScopeSpans.spans
+  append_span(span.wire, span);
+  close_message(span.wire, content);
+}
+
 ProtoWireEncoder::ProtoWireEncoder(const Resource& resource) {
   put_attributes(resource_, 1, resource.attributes);  // Resource.attributes
   put_string_field(scope_, 1, kSdkName);              // InstrumentationScope.name
@@ -257,9 +264,13 @@ std::vector<std::size_t> ProtoWireEncoder::encode(std::span<const SpanData> batc
   std::vector<std::size_t> counts;
   if (batch.empty()) return counts;
   for (const auto& span : batch) {
-    const std::size_t content = open_message(spans_, 2);  // ScopeSpans.spans
-    append_span(spans_, span);
-    close_message(spans_, content);
+    if (!span.wire.empty()) {  // encoded by the thread that ended it
+      spans_.append(span.wire);
+    } else {
+      const std::size_t content = open_message(spans_, 2);  // ScopeSpans.spans
+      append_span(spans_, span);
+      close_message(spans_, content);
+    }
     span_ends_.push_back(spans_.size());
   }
   if (envelope_size(spans_.size()) <= max_bytes) {

@@ -54,4 +54,8 @@ class ProtoWireEncoder {
 // One span's content (a Span message without its tag and length), appended to `out`.
 void append_span(std::string& out, const SpanData& span);
 
+// Writes into span.wire the span as ScopeSpans.spans (tag, length and content): what
+// ProtoWireEncoder::encode would write for it, which then copies these bytes instead.
+void encode_ahead(SpanData& span);
+
 }  // namespace telemetry::otlp

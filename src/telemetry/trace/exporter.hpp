@@ -1,6 +1,6 @@
 #pragma once
 // Where finished spans go: OTLP over gRPC or HTTP, the console, or a test double.
-// Called from one export thread at a time; never from a request thread.
+// Called from one export thread at a time; only encode_ahead runs on request threads.
 
 #include <chrono>
 #include <cstdint>
@@ -20,6 +20,12 @@ struct ExportResult {
 class SpanExporter {
  public:
   virtual ~SpanExporter() = default;
+  // Called on the thread that ended `span`, before it is queued, from many threads at
+  // once: an exporter may write the span's wire form into span.wire there, while the
+  // span's memory is still in that core's cache. Read from another core later, one
+  // contiguous buffer costs far fewer cache misses than the span's scattered strings.
+  // Must not touch shared mutable state. The default does nothing.
+  virtual void encode_ahead(SpanData& /*span*/) const noexcept {}
   // Sends one batch; retries what the protocol says is retryable until `deadline`.
   virtual ExportResult export_spans(std::span<const SpanData> batch,
                                     std::chrono::steady_clock::time_point deadline) noexcept = 0;

@@ -45,6 +45,9 @@ struct SpanData {
   std::uint32_t dropped_attributes = 0;
   std::uint32_t dropped_events = 0;
   std::uint32_t dropped_links = 0;
+  // The exporter's wire form of this span, written by SpanExporter::encode_ahead on the
+  // thread that ended it; empty when the exporter has none. Never set by hand.
+  std::string wire;
 };
 
 }  // namespace telemetry

@@ -96,6 +96,7 @@ void swap_span_data(SpanData& a, SpanData& b) noexcept {
   swap(a.dropped_attributes, b.dropped_attributes);
   swap(a.dropped_events, b.dropped_events);
   swap(a.dropped_links, b.dropped_links);
+  a.wire.swap(b.wire);
 }
 
 void set_attribute(SpanRecord& record, const SpanLimits& limits, std::string_view key,
@@ -178,6 +179,7 @@ void reset(SpanRecord& record) noexcept {
   data.dropped_attributes = 0;
   data.dropped_events = 0;
   data.dropped_links = 0;
+  data.wire.clear();  // recycled storage may hold an earlier span's bytes
 }
 
 void finish(SpanRecord& record) noexcept {

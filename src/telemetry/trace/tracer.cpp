@@ -4,53 +4,13 @@
 
 #include "telemetry/trace/id_generator.hpp"
 #include "telemetry/trace/span_record.hpp"
+#include "telemetry/trace/span_record_pool.hpp"
 
 namespace telemetry {
-
-namespace {
-
-// Enough records for every span in flight on a busy server; more are freed.
-constexpr std::size_t kMaxPooledRecords = 4096;
-
-}  // namespace
 
 Tracer::Tracer(bool enabled, SpanLimits limits, std::unique_ptr<Sampler> sampler,
                const std::vector<std::unique_ptr<SpanProcessor>>& processors)
     : enabled_(enabled), limits_(limits), sampler_(std::move(sampler)), processors_(processors) {}
-
-Tracer::~Tracer() {
-  while (pool_head_ != nullptr) {
-    detail::SpanRecord* next = pool_head_->next_free;
-    delete pool_head_;
-    pool_head_ = next;
-  }
-}
-
-detail::SpanRecord* Tracer::acquire_record() {
-  {
-    std::lock_guard lock(pool_mutex_);
-    if (pool_head_ != nullptr) {
-      detail::SpanRecord* record = pool_head_;
-      pool_head_ = record->next_free;
-      --pool_size_;
-      return record;
-    }
-  }
-  return new detail::SpanRecord();
-}
-
-void Tracer::release_record(detail::SpanRecord* record) noexcept {
-  {
-    std::lock_guard lock(pool_mutex_);
-    if (pool_size_ < kMaxPooledRecords) {
-      record->next_free = pool_head_;
-      pool_head_ = record;
-      ++pool_size_;
-      return;
-    }
-  }
-  delete record;
-}
 
 Span Tracer::start_span(std::string_view name, SpanKind kind, const SpanContext& parent,
                         Attributes initial) noexcept {
@@ -85,7 +45,7 @@ Span Tracer::start_span(std::string_view name, SpanKind kind, const SpanContext&
 
   detail::SpanRecord* record = nullptr;
   try {
-    record = acquire_record();
+    record = detail::acquire_span_record();
     detail::reset(*record);
     SpanData& data = record->data;
     data.context.trace_id = context.trace_id;
@@ -107,7 +67,7 @@ Span Tracer::start_span(std::string_view name, SpanKind kind, const SpanContext&
     }
   } catch (...) {
     // Out of memory: the span still has its ids, it just records nothing.
-    if (record != nullptr) release_record(record);
+    if (record != nullptr) detail::release_span_record(record);
     record = nullptr;
   }
   return Span(this, std::move(context), record);
@@ -127,7 +87,7 @@ void Tracer::end_span(detail::SpanRecord* record) noexcept {
     }
   }
   if (count > 0) processors_[count - 1]->on_end(std::move(data));
-  release_record(record);
+  detail::release_span_record(record);
 }
 
 // --- TracerProvider ---

@@ -33,7 +33,6 @@ class Tracer {
  public:
   Tracer(const Tracer&) = delete;
   Tracer& operator=(const Tracer&) = delete;
-  ~Tracer();
 
   // `parent`: an extracted remote context, a local span's context, or invalid (a new
   // trace). A parent with a valid trace id but a zero span id (the x-trace-id
@@ -53,18 +52,11 @@ class Tracer {
          const std::vector<std::unique_ptr<SpanProcessor>>& processors);
 
   void end_span(detail::SpanRecord* record) noexcept;
-  detail::SpanRecord* acquire_record();
-  void release_record(detail::SpanRecord* record) noexcept;
 
   bool enabled_;
   SpanLimits limits_;
   std::unique_ptr<Sampler> sampler_;
   const std::vector<std::unique_ptr<SpanProcessor>>& processors_;
-
-  // Finished records wait here for the next span; their storage keeps its capacity.
-  std::mutex pool_mutex_;
-  detail::SpanRecord* pool_head_ = nullptr;
-  std::size_t pool_size_ = 0;
 };
 
 class TracerProvider {

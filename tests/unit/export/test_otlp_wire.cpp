@@ -154,5 +154,24 @@ TEST(ProtoWire, ReusedEncoderForgetsThePreviousBatch) {
   EXPECT_EQ(encoder.request_count(), 0u);
 }
 
+TEST(ProtoWire, SpansEncodedAheadGiveTheSameBytes) {
+  std::vector<SpanData> spans = {every_field(), make_span(9, "ahead"), make_span(10, "not ahead")};
+  const std::string expected = reference_bytes(test_resource(), spans);
+  encode_ahead(spans[0]);
+  encode_ahead(spans[1]);  // the third is encoded by the export thread, as before
+  EXPECT_FALSE(spans[0].wire.empty());
+  EXPECT_EQ(wire_bytes(test_resource(), spans), expected);
+}
+
+TEST(ProtoWire, EncodeAheadReplacesEarlierBytes) {
+  SpanData span = make_span(11, "recycled");
+  span.wire = "stale bytes of an earlier span";
+  encode_ahead(span);
+  const std::vector<SpanData> spans = {span};
+  span.wire.clear();
+  const std::vector<SpanData> plain = {span};
+  EXPECT_EQ(wire_bytes(test_resource(), spans), reference_bytes(test_resource(), plain));
+}
+
 }  // namespace
 }  // namespace telemetry::otlp

@@ -55,6 +55,8 @@ struct ExporterControl {
   int exports_entered = 0;
   std::vector<std::size_t> batch_sizes;
   std::vector<std::string> names;  // span names exported, in order
+  bool encode_ahead = false;       // encode_ahead writes "ahead:" + name into span.wire
+  std::vector<std::string> wires;  // span.wire of each exported span, in order
   int flushes = 0;
   int shutdowns = 0;
   ExportResult result;
@@ -89,8 +91,14 @@ class ControlledExporter final : public SpanExporter {
       return {ExportResult::Code::failure, 0, "deadline"};
     }
     control_->batch_sizes.push_back(batch.size());
-    for (const auto& span : batch) control_->names.push_back(span.name);
+    for (const auto& span : batch) {
+      control_->names.push_back(span.name);
+      control_->wires.push_back(span.wire);
+    }
     return control_->result;
+  }
+  void encode_ahead(SpanData& span) const noexcept override {
+    if (control_->encode_ahead) span.wire = "ahead:" + span.name;  // read-only use of control_
   }
   bool force_flush(std::chrono::steady_clock::time_point) noexcept override {
     std::lock_guard lock(control_->mutex);
