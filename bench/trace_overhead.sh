@@ -8,24 +8,28 @@
 #            tree: C++, accepts Export without decoding), so that the receiver's CPU on
 #            this 2-core machine does not stand in for tracing's
 #   down     tracing on, endpoint at a closed port (collector down)
-# Order: off on on-light, repeated RB_ROUNDS times (default 2), then down. Each run
+# Order: off on on-light, then the reverse, alternating for RB_ROUNDS rounds (default
+# 2), then down. Each run
 # restarts the service (same temporary SQLite database and token), warms up for 2 s,
 # then measures RB_DURATION seconds under the build lock. Printed per run: requests/s,
 # p50, p99, the service's CPU µs/request (/proc/PID/stat) and the sink's CPU seconds;
-# then the means and the traced/untraced ratios. The service's "span export totals"
-# (exported, dropped) are read from its log at exit.
+# then the means, the traced/untraced ratios of the means, and the median of the
+# per-round ratios (each traced run against the untraced run of its own round). The
+# service's "span export totals" (exported, dropped) are read from its log at exit.
 #
 # Needs: the bench tree with both targets (`cmake --build build/bench -j2 --target
 #   realtime-board-api bench_grpc_sink`, under the build lock), node and npm for the
 #   decoding receiver.
 # Environment: RB_THREADS RB_CONNECTIONS RB_DURATION (as bench/http_load.sh), RB_ROUNDS,
-#   RB_TRACE_LIGHT=0 to skip on-light, RB_TRACE_DOWN=0 to skip down, RB_RESULTS,
+#   RB_TRACE_LIGHT=0 to skip on-light, RB_TRACE_NODE=0 to skip on (the Node receiver),
+#   RB_TRACE_DOWN=0 to skip down, RB_RESULTS,
 #   RB_BENCH_BUILD_DIR (default build/bench), RB_SINK_BIN (default: the sink in that tree).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 rb_require
 RB_ROUNDS=${RB_ROUNDS:-2}
 RB_TRACE_LIGHT=${RB_TRACE_LIGHT:-1}
+RB_TRACE_NODE=${RB_TRACE_NODE:-1}
 RB_TRACE_DOWN=${RB_TRACE_DOWN:-1}
 if [ "$RB_TRACE_LIGHT" = 1 ]; then rb_require_sink; fi
 command -v node >/dev/null || rb_die "node is not installed"
@@ -66,26 +70,41 @@ measure() {
   local totals
   totals=$(rb_export_totals "run$run")
   echo "$line export[$totals]${spans1:+ sink_before=$spans0 sink_after=$spans1}"
-  echo "$line" >>"$summary"
+  echo "$line round=$round" >>"$summary"
 }
 
-for round in $(seq "$RB_ROUNDS"); do
-  echo "-- round $round"
-  measure off OTEL_SDK_DISABLED=false
-
+run_off() { measure off OTEL_SDK_DISABLED=false; }
+run_on() {
+  [ "$RB_TRACE_NODE" = 1 ] || return 0
   rb_start_sidecar receiver node "$receiver_dir/receiver.mjs" --grpc-port 0 --http-port 0 --out /dev/null
   measure on OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$RB_SINK_GRPC" \
     OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_TRACES_SAMPLER=always_on
   rb_stop_sidecar
+}
+run_light() {
+  [ "$RB_TRACE_LIGHT" = 1 ] || return 0
+  rb_start_sidecar sink "$RB_SINK_BIN"
+  measure on-light OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$RB_SINK_GRPC" \
+    OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_TRACES_SAMPLER=always_on
+  rb_stop_sidecar
+}
 
-  if [ "$RB_TRACE_LIGHT" = 1 ]; then
-    rb_start_sidecar sink "$RB_SINK_BIN"
-    measure on-light OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$RB_SINK_GRPC" \
-      OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_TRACES_SAMPLER=always_on
-    rb_stop_sidecar
+for round in $(seq "$RB_ROUNDS"); do
+  echo "-- round $round"
+  # Even rounds run in reverse, so that a drift within a round (the first run of a
+  # round was often the fastest) does not always favour the same configuration.
+  if [ $((round % 2)) = 1 ]; then
+    run_off
+    run_on
+    run_light
+  else
+    run_light
+    run_on
+    run_off
   fi
 done
 
+round=down
 if [ "$RB_TRACE_DOWN" = 1 ]; then
   echo "-- collector down"
   closed=$(rb_free_port)
@@ -115,8 +134,20 @@ for label in ["off", "on", "on-light", "down"]:
     cratio = f"{cpu / mean(base, 'cpu_us_per_req'):.3f}" if base else "n/a"
     print(f"{label:<10} {len(rows):>4} {rps:>9.0f} {mean(rows, 'p50_us') / 1000:>8.2f} "
           f"{mean(rows, 'p99_us') / 1000:>8.2f} {cpu:>10.1f} {ratio:>9} {cratio:>9}")
+# Per round: each traced run against the untraced run of the same round (machine drift
+# between rounds cancels out); the median of those is less moved by one bad run.
+base_by_round = {r["round"]: float(r["rps"]) for r in base or []}
 for label, rows in runs.items():
-    if label != "off" and base:
-        r = mean(rows, "rps") / mean(base, "rps")
-        print(f"RB_TRACE_RATIO {label} rps_ratio={r:.3f} target>=0.95 {'met' if r >= 0.95 else 'MISSED'}")
+    if label == "off" or not base:
+        continue
+    r = mean(rows, "rps") / mean(base, "rps")
+    print(f"RB_TRACE_RATIO {label} rps_ratio={r:.3f} target>=0.95 {'met' if r >= 0.95 else 'MISSED'}")
+    per_round = sorted(float(row["rps"]) / base_by_round[row["round"]]
+                       for row in rows if row["round"] in base_by_round)
+    if per_round:
+        n = len(per_round)
+        median = (per_round[(n - 1) // 2] + per_round[n // 2]) / 2
+        listed = " ".join(f"{x:.3f}" for x in per_round)
+        print(f"RB_TRACE_ROUND_RATIOS {label} median={median:.3f} rounds=[{listed}] "
+              f"target>=0.95 {'met' if median >= 0.95 else 'MISSED'}")
 EOF

@@ -1,5 +1,6 @@
 #include "telemetry/export/otlp_proto_wire.hpp"
 
+#include <cassert>
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
@@ -29,87 +30,162 @@ std::size_t varint_size(std::uint64_t value) noexcept {
   return size;
 }
 
-void put_varint(std::string& out, std::uint64_t value) {
-  if (value < 0x80) [[likely]] {  // tags, and the lengths of most strings and messages
-    out.push_back(static_cast<char>(value));
-    return;
+// --- How much room a message can need -----------------------------------------------
+// A writer below checks for room once per message instead of once per byte, so the
+// room is reserved up front from these upper bounds: a tag and a length prefix are
+// at most 5 bytes each here, a varint 10, and a string may grow threefold when invalid
+// UTF-8 is replaced (one byte becomes U+FFFD, three bytes).
+constexpr std::size_t kFieldOverhead = 6;  // a tag byte and a length of up to 5 bytes
+constexpr std::size_t kVarintField = 11;
+constexpr std::size_t kFixedField = 9;
+
+std::size_t string_bound(std::string_view text) noexcept {
+  return kFieldOverhead + 3 * text.size();
+}
+
+std::size_t value_bound(const AttributeValue& value) noexcept {
+  return std::visit(
+      [](const auto& v) -> std::size_t {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, std::int64_t> ||
+                      std::is_same_v<T, double>) {
+          return kVarintField;
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          return string_bound(v);
+        } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+          std::size_t bound = kFieldOverhead;
+          for (const auto& element : v) bound += kFieldOverhead + string_bound(element);
+          return bound;
+        } else {
+          return kFieldOverhead + v.size() * (kFieldOverhead + kVarintField);
+        }
+      },
+      value);
+}
+
+std::size_t attributes_bound(const Attributes& attributes) noexcept {
+  std::size_t bound = 0;
+  for (const auto& attribute : attributes) {
+    bound += 2 * kFieldOverhead + string_bound(attribute.key) + value_bound(attribute.value);
   }
-  char bytes[10];
-  std::size_t n = 0;
-  while (value >= 0x80) {
-    bytes[n++] = static_cast<char>((value & 0x7F) | 0x80);
-    value >>= 7;
+  return bound;
+}
+
+std::size_t span_bound(const SpanData& span) noexcept {
+  // 128: ids (18 + 10 + 10), kind, times (9 + 9), three dropped counts, the status
+  // message's frame and code, flags: 122 at most.
+  std::size_t bound = 128 + string_bound(span.context.trace_state) + string_bound(span.name) +
+                      attributes_bound(span.attributes) + string_bound(span.status_message);
+  for (const auto& event : span.events) {
+    bound += kFieldOverhead + kFixedField + string_bound(event.name) +
+             attributes_bound(event.attributes) + kVarintField;
   }
-  bytes[n++] = static_cast<char>(value);
-  out.append(bytes, n);
-}
-
-void put_tag(std::string& out, std::uint32_t field, std::uint32_t wire_type) {
-  put_varint(out, (static_cast<std::uint64_t>(field) << 3) | wire_type);
-}
-
-void put_fixed(std::string& out, std::uint64_t value, std::size_t bytes) {
-  char little_endian[8];
-  for (std::size_t i = 0; i < bytes; ++i) little_endian[i] = static_cast<char>(value >> (8 * i));
-  out.append(little_endian, bytes);
-}
-
-void put_fixed64(std::string& out, std::uint32_t field, std::uint64_t value) {
-  put_tag(out, field, kFixed64);
-  put_fixed(out, value, 8);
-}
-
-void put_fixed32(std::string& out, std::uint32_t field, std::uint32_t value) {
-  put_tag(out, field, kFixed32);
-  put_fixed(out, value, 4);
-}
-
-// A varint field with proto3's default (0) left out.
-void put_uint_field(std::string& out, std::uint32_t field, std::uint64_t value) {
-  if (value == 0) return;
-  put_tag(out, field, kVarint);
-  put_varint(out, value);
-}
-
-void put_bytes(std::string& out, std::uint32_t field, std::string_view bytes) {
-  put_tag(out, field, kLengthDelimited);
-  put_varint(out, bytes.size());
-  out.append(bytes.data(), bytes.size());
-}
-
-// A string field, always written (a oneof member, or the caller checked emptiness).
-// Invalid UTF-8 becomes U+FFFD rather than making the collector reject the batch.
-void put_string(std::string& out, std::uint32_t field, std::string_view text) {
-  if (is_valid_utf8(text)) {
-    put_bytes(out, field, text);
-  } else {
-    put_bytes(out, field, to_valid_utf8(text));
+  for (const auto& link : span.links) {
+    bound += kFieldOverhead + 48 + string_bound(link.context.trace_state) +
+             attributes_bound(link.attributes) + kVarintField;
   }
+  return bound;
 }
 
-// A singular proto3 string: left out when empty.
-void put_string_field(std::string& out, std::uint32_t field, std::string_view text) {
-  if (!text.empty()) put_string(out, field, text);
-}
+// --- Writing ------------------------------------------------------------------------
+// Protobuf fields written through a raw cursor into room reserved beforehand (see
+// write_into): the std::string is resized once per message, not once per byte.
+class Writer {
+ public:
+  explicit Writer(char* cursor) noexcept : cursor_(cursor) {}
+  char* cursor() const noexcept { return cursor_; }
 
-// Starts a nested message field; its length is filled in by close_message. One byte
-// is reserved for it, enough for the small messages (attributes, events) that are
-// most of them; a longer one is shifted once.
-std::size_t open_message(std::string& out, std::uint32_t field) {
-  put_tag(out, field, kLengthDelimited);
-  out.push_back('\0');
-  return out.size();
-}
-
-void close_message(std::string& out, std::size_t content_start) {
-  const std::size_t length = out.size() - content_start;
-  if (length < 0x80) {
-    out[content_start - 1] = static_cast<char>(length);
-    return;
+  void varint(std::uint64_t value) noexcept {
+    while (value >= 0x80) {
+      *cursor_++ = static_cast<char>((value & 0x7F) | 0x80);
+      value >>= 7;
+    }
+    *cursor_++ = static_cast<char>(value);
   }
-  std::string prefix;
-  put_varint(prefix, length);
-  out.replace(content_start - 1, 1, prefix);
+
+  void tag(std::uint32_t field, std::uint32_t wire_type) noexcept {
+    varint((static_cast<std::uint64_t>(field) << 3) | wire_type);
+  }
+
+  void fixed(std::uint64_t value, std::size_t bytes) noexcept {
+    for (std::size_t i = 0; i < bytes; ++i) *cursor_++ = static_cast<char>(value >> (8 * i));
+  }
+
+  void fixed64(std::uint32_t field, std::uint64_t value) noexcept {
+    tag(field, kFixed64);
+    fixed(value, 8);
+  }
+
+  void fixed32(std::uint32_t field, std::uint32_t value) noexcept {
+    tag(field, kFixed32);
+    fixed(value, 4);
+  }
+
+  // A varint field with proto3's default (0) left out.
+  void uint_field(std::uint32_t field, std::uint64_t value) noexcept {
+    if (value == 0) return;
+    tag(field, kVarint);
+    varint(value);
+  }
+
+  void bytes(std::uint32_t field, std::string_view data) noexcept {
+    tag(field, kLengthDelimited);
+    varint(data.size());
+    std::memcpy(cursor_, data.data(), data.size());
+    cursor_ += data.size();
+  }
+
+  // A string field, always written (a oneof member, or the caller checked emptiness).
+  // Invalid UTF-8 becomes U+FFFD rather than making the collector reject the batch.
+  void string(std::uint32_t field, std::string_view text) {
+    if (is_valid_utf8(text)) [[likely]] {
+      bytes(field, text);
+    } else {
+      bytes(field, to_valid_utf8(text));
+    }
+  }
+
+  // A singular proto3 string: left out when empty.
+  void string_field(std::uint32_t field, std::string_view text) {
+    if (!text.empty()) string(field, text);
+  }
+
+  // Starts a nested message field; close() fills in its length. One byte is reserved
+  // for it, enough for the small messages (attributes, events) that are most of them;
+  // a longer one is shifted once (the bounds above leave room for that).
+  char* open(std::uint32_t field) noexcept {
+    tag(field, kLengthDelimited);
+    *cursor_++ = '\0';
+    return cursor_;
+  }
+
+  void close(char* content) noexcept {
+    const std::size_t length = static_cast<std::size_t>(cursor_ - content);
+    if (length < 0x80) [[likely]] {
+      content[-1] = static_cast<char>(length);
+      return;
+    }
+    const std::size_t extra = varint_size(length) - 1;
+    std::memmove(content + extra, content, length);
+    cursor_ += extra;
+    Writer prefix(content - 1);
+    prefix.varint(length);
+  }
+
+ private:
+  char* cursor_;
+};
+
+// Appends to `out` what `write` writes, in at most `bound` bytes.
+template <typename Write>
+void write_into(std::string& out, std::size_t bound, Write&& write) {
+  const std::size_t start = out.size();
+  out.resize(start + bound);
+  Writer writer(out.data() + start);
+  write(writer);
+  const auto end = static_cast<std::size_t>(writer.cursor() - out.data());
+  assert(end <= start + bound && "a bound above is too small");
+  out.resize(end);
 }
 
 template <typename Id>
@@ -120,23 +196,23 @@ std::string_view id_bytes(const Id& id) noexcept {
 // AnyValue: string_value = 1, bool_value = 2, int_value = 3, double_value = 4,
 // array_value = 5 (ArrayValue.values = 1). Oneof members are written even when zero.
 template <typename T>
-void put_scalar_value(std::string& out, const T& value) {
+void put_scalar_value(Writer& out, const T& value) {
   if constexpr (std::is_same_v<T, bool>) {
-    put_tag(out, 2, kVarint);
-    put_varint(out, value ? 1 : 0);
+    out.tag(2, kVarint);
+    out.varint(value ? 1 : 0);
   } else if constexpr (std::is_same_v<T, std::int64_t>) {
-    put_tag(out, 3, kVarint);
-    put_varint(out, static_cast<std::uint64_t>(value));
+    out.tag(3, kVarint);
+    out.varint(static_cast<std::uint64_t>(value));
   } else if constexpr (std::is_same_v<T, double>) {
     std::uint64_t bits;
     std::memcpy(&bits, &value, sizeof bits);
-    put_fixed64(out, 4, bits);
+    out.fixed64(4, bits);
   } else {
-    put_string(out, 1, value);
+    out.string(1, value);
   }
 }
 
-void put_any_value(std::string& out, const AttributeValue& value) {
+void put_any_value(Writer& out, const AttributeValue& value) {
   std::visit(
       [&](const auto& v) {
         using T = std::decay_t<decltype(v)>;
@@ -144,85 +220,95 @@ void put_any_value(std::string& out, const AttributeValue& value) {
                       std::is_same_v<T, double> || std::is_same_v<T, std::string>) {
           put_scalar_value(out, v);
         } else {
-          const std::size_t array = open_message(out, 5);
+          char* array = out.open(5);
           for (const auto& element : v) {
-            const std::size_t any = open_message(out, 1);
+            char* any = out.open(1);
             put_scalar_value(out, typename T::value_type(element));
-            close_message(out, any);
+            out.close(any);
           }
-          close_message(out, array);
+          out.close(array);
         }
       },
       value);
 }
 
 // repeated KeyValue (key = 1, value = 2) as field `field`.
-void put_attributes(std::string& out, std::uint32_t field, const Attributes& attributes) {
+void put_attributes(Writer& out, std::uint32_t field, const Attributes& attributes) {
   for (const auto& attribute : attributes) {
-    const std::size_t kv = open_message(out, field);
-    put_string_field(out, 1, attribute.key);
-    const std::size_t value = open_message(out, 2);
+    char* kv = out.open(field);
+    out.string_field(1, attribute.key);
+    char* value = out.open(2);
     put_any_value(out, attribute.value);
-    close_message(out, value);
-    close_message(out, kv);
+    out.close(value);
+    out.close(kv);
   }
+}
+
+void put_span(Writer& out, const SpanData& span) {
+  out.bytes(1, id_bytes(span.context.trace_id));
+  out.bytes(2, id_bytes(span.context.span_id));
+  out.string_field(3, span.context.trace_state);
+  if (span.parent_span_id.valid()) out.bytes(4, id_bytes(span.parent_span_id));
+  out.string_field(5, span.name);
+  out.uint_field(6, static_cast<std::uint64_t>(span.kind));
+  if (span.start_time != 0) out.fixed64(7, span.start_time);
+  if (span.end_time != 0) out.fixed64(8, span.end_time);
+  put_attributes(out, 9, span.attributes);
+  out.uint_field(10, span.dropped_attributes);
+  for (const auto& event : span.events) {  // Span.Event
+    char* e = out.open(11);
+    if (event.time != 0) out.fixed64(1, event.time);
+    out.string_field(2, event.name);
+    put_attributes(out, 3, event.attributes);
+    out.uint_field(4, event.dropped_attributes);
+    out.close(e);
+  }
+  out.uint_field(12, span.dropped_events);
+  for (const auto& link : span.links) {  // Span.Link
+    char* l = out.open(13);
+    out.bytes(1, id_bytes(link.context.trace_id));
+    out.bytes(2, id_bytes(link.context.span_id));
+    out.string_field(3, link.context.trace_state);
+    put_attributes(out, 4, link.attributes);
+    out.uint_field(5, link.dropped_attributes);
+    const std::uint32_t flags = span_flags(link.context.flags, link.context.remote);
+    if (flags != 0) out.fixed32(6, flags);
+    out.close(l);
+  }
+  out.uint_field(14, span.dropped_links);
+  if (span.status != StatusCode::unset || !span.status_message.empty()) {  // Status
+    char* status = out.open(15);
+    out.string_field(2, span.status_message);
+    out.uint_field(3, static_cast<std::uint64_t>(span.status));
+    out.close(status);
+  }
+  const std::uint32_t flags = span_flags(span.context.flags, span.parent_is_remote);
+  if (flags != 0) out.fixed32(16, flags);
 }
 
 }  // namespace
 
-void append_span(std::string& out, const SpanData& span) {
-  put_bytes(out, 1, id_bytes(span.context.trace_id));
-  put_bytes(out, 2, id_bytes(span.context.span_id));
-  put_string_field(out, 3, span.context.trace_state);
-  if (span.parent_span_id.valid()) put_bytes(out, 4, id_bytes(span.parent_span_id));
-  put_string_field(out, 5, span.name);
-  put_uint_field(out, 6, static_cast<std::uint64_t>(span.kind));
-  if (span.start_time != 0) put_fixed64(out, 7, span.start_time);
-  if (span.end_time != 0) put_fixed64(out, 8, span.end_time);
-  put_attributes(out, 9, span.attributes);
-  put_uint_field(out, 10, span.dropped_attributes);
-  for (const auto& event : span.events) {  // Span.Event
-    const std::size_t e = open_message(out, 11);
-    if (event.time != 0) put_fixed64(out, 1, event.time);
-    put_string_field(out, 2, event.name);
-    put_attributes(out, 3, event.attributes);
-    put_uint_field(out, 4, event.dropped_attributes);
-    close_message(out, e);
-  }
-  put_uint_field(out, 12, span.dropped_events);
-  for (const auto& link : span.links) {  // Span.Link
-    const std::size_t l = open_message(out, 13);
-    put_bytes(out, 1, id_bytes(link.context.trace_id));
-    put_bytes(out, 2, id_bytes(link.context.span_id));
-    put_string_field(out, 3, link.context.trace_state);
-    put_attributes(out, 4, link.attributes);
-    put_uint_field(out, 5, link.dropped_attributes);
-    const std::uint32_t flags = span_flags(link.context.flags, link.context.remote);
-    if (flags != 0) put_fixed32(out, 6, flags);
-    close_message(out, l);
-  }
-  put_uint_field(out, 14, span.dropped_links);
-  if (span.status != StatusCode::unset || !span.status_message.empty()) {  // Status
-    const std::size_t s = open_message(out, 15);
-    put_string_field(out, 2, span.status_message);
-    put_uint_field(out, 3, static_cast<std::uint64_t>(span.status));
-    close_message(out, s);
-  }
-  const std::uint32_t flags = span_flags(span.context.flags, span.parent_is_remote);
-  if (flags != 0) put_fixed32(out, 16, flags);
-}
-
 void encode_ahead(SpanData& span) {
   span.wire.clear();
-  const std::size_t content = open_message(span.wire, 2);  // ScopeSpans.spans
-  append_span(span.wire, span);
-  close_message(span.wire, content);
+  append_framed_span(span.wire, span);
+}
+
+void append_framed_span(std::string& out, const SpanData& span) {
+  write_into(out, kFieldOverhead + span_bound(span), [&](Writer& writer) {
+    char* content = writer.open(2);  // ScopeSpans.spans
+    put_span(writer, span);
+    writer.close(content);
+  });
 }
 
 ProtoWireEncoder::ProtoWireEncoder(const Resource& resource) {
-  put_attributes(resource_, 1, resource.attributes);  // Resource.attributes
-  put_string_field(scope_, 1, kSdkName);              // InstrumentationScope.name
-  put_string_field(scope_, 2, sdk_version());         // and .version
+  write_into(resource_, attributes_bound(resource.attributes), [&](Writer& out) {
+    put_attributes(out, 1, resource.attributes);  // Resource.attributes
+  });
+  write_into(scope_, string_bound(kSdkName) + string_bound(sdk_version()), [&](Writer& out) {
+    out.string_field(1, kSdkName);       // InstrumentationScope.name
+    out.string_field(2, sdk_version());  // and .version
+  });
 }
 
 // ExportTraceServiceRequest.resource_spans(1) { resource(1), scope_spans(2) { scope(1),
@@ -243,12 +329,14 @@ void ProtoWireEncoder::append_request(std::size_t first, std::size_t count) {
                                      varint_size(scope_spans) + scope_spans;
   Range range;
   range.offset = out_.size();
-  put_tag(out_, 1, kLengthDelimited);
-  put_varint(out_, resource_spans);
-  put_bytes(out_, 1, resource_);
-  put_tag(out_, 2, kLengthDelimited);
-  put_varint(out_, scope_spans);
-  put_bytes(out_, 1, scope_);
+  write_into(out_, 4 * kFieldOverhead + resource_.size() + scope_.size(), [&](Writer& out) {
+    out.tag(1, kLengthDelimited);
+    out.varint(resource_spans);
+    out.bytes(1, resource_);
+    out.tag(2, kLengthDelimited);
+    out.varint(scope_spans);
+    out.bytes(1, scope_);
+  });
   out_.append(spans_, begin, spans_bytes);
   range.size = out_.size() - range.offset;
   requests_.push_back(range);
@@ -267,9 +355,7 @@ std::vector<std::size_t> ProtoWireEncoder::encode(std::span<const SpanData> batc
     if (!span.wire.empty()) {  // encoded by the thread that ended it
       spans_.append(span.wire);
     } else {
-      const std::size_t content = open_message(spans_, 2);  // ScopeSpans.spans
-      append_span(spans_, span);
-      close_message(spans_, content);
+      append_framed_span(spans_, span);
     }
     span_ends_.push_back(spans_.size());
   }

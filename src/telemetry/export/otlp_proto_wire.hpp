@@ -51,11 +51,11 @@ class ProtoWireEncoder {
   void append_request(std::size_t first, std::size_t count);
 };
 
-// One span's content (a Span message without its tag and length), appended to `out`.
-void append_span(std::string& out, const SpanData& span);
+// The span as ScopeSpans.spans (tag, length and content), appended to `out`.
+void append_framed_span(std::string& out, const SpanData& span);
 
-// Writes into span.wire the span as ScopeSpans.spans (tag, length and content): what
-// ProtoWireEncoder::encode would write for it, which then copies these bytes instead.
+// Writes into span.wire what append_framed_span would: ProtoWireEncoder::encode then
+// copies these bytes instead of encoding the span again.
 void encode_ahead(SpanData& span);
 
 }  // namespace telemetry::otlp
