@@ -69,6 +69,10 @@ measure() {
   if [ -n "${RB_SIDECAR_PID:-}" ]; then spans1=$(curl -fsS -m 5 "http://127.0.0.1:$RB_SINK_HTTP/stats"); fi
   local totals
   totals=$(rb_export_totals "run$run")
+  if [ "$totals" = "none logged" ]; then
+    # The service did not get as far as its exit line: say how it ended.
+    totals="none logged; $RB_STOP; stderr: $(tail -c 300 "$rb_tmp/run$run.err" | tr '\n' ' ')"
+  fi
   echo "$line export[$totals]${spans1:+ sink_before=$spans0 sink_after=$spans1}"
   echo "$line round=$round" >>"$summary"
 }

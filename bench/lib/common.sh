@@ -116,15 +116,21 @@ rb_start_service() {
 }
 
 # Stops the service (SIGTERM: graceful, flushes spans and logs the export totals).
+# Sets RB_STOP (how it ended: "exit=N after Ss", or "killed after 40s" when it did not
+# stop in time) so that a measurement can say when a shutdown went wrong.
 rb_stop_service() {
   kill -TERM "$RB_PID" 2>/dev/null || true
-  local waited=0
+  local waited=0 status=0
   while kill -0 "$RB_PID" 2>/dev/null && [ $waited -lt 400 ]; do
     sleep 0.1
     waited=$((waited + 1))
   done
-  kill -KILL "$RB_PID" 2>/dev/null || true
-  wait "$RB_PID" 2>/dev/null || true
+  if kill -0 "$RB_PID" 2>/dev/null; then
+    kill -KILL "$RB_PID" 2>/dev/null || true
+    RB_STOP="killed after 40s"
+  fi
+  wait "$RB_PID" 2>/dev/null || status=$?
+  [ $waited -lt 400 ] && RB_STOP="exit=$status after $((waited / 10)).$((waited % 10))s"
   rb_untrack "$RB_PID"
 }
 

@@ -166,8 +166,11 @@ struct BatchSpanProcessor::State {
     return total;
   }
 
-  // The spans [offset, offset + count) of `draining` are done with: their lanes may
-  // queue that many again.
+  // The spans [offset, offset + count) of `draining` are done with: their storage goes
+  // back to the lane it came from, and their lanes may queue that many again.
+  // Swapping the storage back (rather than leaving each lane whatever `draining` held)
+  // keeps a thread's span storage in its own lane: the strings it overwrites next were
+  // last written by the same core, not pulled from another one.
   void release(std::size_t offset, std::size_t count) {
     std::size_t run_start = 0;
     for (const auto& [index, run_count] : draining_runs) {
@@ -175,6 +178,10 @@ struct BatchSpanProcessor::State {
       const std::size_t end = std::min(offset + count, run_start + run_count);
       if (begin < end) {
         Lane& lane = lanes[index];
+        // `spare` is the export thread's until the next take_all: no lock needed.
+        for (std::size_t i = begin; i < end; ++i) {
+          detail::swap_span_data(draining[i], lane.spare[i - run_start]);
+        }
         std::lock_guard lock(lane.mutex);
         lane.in_flight -= end - begin;
       }
