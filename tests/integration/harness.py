@@ -352,6 +352,19 @@ class ServiceTestCase(unittest.TestCase):
         if cls.service is not None:
             cls.service.stop()
 
+    @classmethod
+    def set_up_board_with_roles(cls, board_name):
+        """A board owned by `owner`, with `editor` and `viewer` as members and a
+        `stranger` who is not: each as cls.<role> (the user) and cls.<role>_token."""
+        s = cls.service
+        for role in ("owner", "editor", "viewer", "stranger"):
+            user, token = s.new_user(role)
+            setattr(cls, role, user)
+            setattr(cls, role + "_token", token)
+        cls.board = s.create_board(cls.owner_token, board_name)
+        s.add_member(cls.owner_token, cls.board["id"], cls.editor["username"], "editor")
+        s.add_member(cls.owner_token, cls.board["id"], cls.viewer["username"], "viewer")
+
     def tearDown(self):
         self.assert_still_serving()
 

@@ -162,15 +162,8 @@ class MembersTest(ServiceTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        s = cls.service
-        cls.owner, cls.owner_token = s.new_user("owner")
-        cls.editor, cls.editor_token = s.new_user("editor")
-        cls.viewer, cls.viewer_token = s.new_user("viewer")
-        cls.stranger, cls.stranger_token = s.new_user("stranger")
-        cls.board = s.create_board(cls.owner_token, "Team board")
+        cls.set_up_board_with_roles("Team board")
         cls.path = f"/api/boards/{cls.board['id']}"
-        s.add_member(cls.owner_token, cls.board["id"], cls.editor["username"], "editor")
-        s.add_member(cls.owner_token, cls.board["id"], cls.viewer["username"], "viewer")
 
     def test_add_member_returns_the_member(self):
         user, _ = self.service.new_user("added")

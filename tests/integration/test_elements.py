@@ -14,15 +14,8 @@ class ElementsTest(ServiceTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        s = cls.service
-        cls.owner, cls.owner_token = s.new_user("owner")
-        cls.editor, cls.editor_token = s.new_user("editor")
-        cls.viewer, cls.viewer_token = s.new_user("viewer")
-        cls.stranger, cls.stranger_token = s.new_user("stranger")
-        cls.board = s.create_board(cls.owner_token, "Canvas")
+        cls.set_up_board_with_roles("Canvas")
         cls.path = f"/api/boards/{cls.board['id']}/elements"
-        s.add_member(cls.owner_token, cls.board["id"], cls.editor["username"], "editor")
-        s.add_member(cls.owner_token, cls.board["id"], cls.viewer["username"], "viewer")
 
     def post(self, payload, token=None):
         return self.service.request("POST", self.path, json=payload,

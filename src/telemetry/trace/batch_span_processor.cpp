@@ -227,7 +227,11 @@ void BatchSpanProcessor::on_end(SpanData&& span) noexcept {
     ++lane.dropped;
     return;
   }
-  if (state.exporter) state.exporter->encode_ahead(span);
+  // While spans are being dropped (a collector down or too slow), most would be encoded
+  // for nothing: the export thread encodes the few that still get in.
+  if (state.exporter && !state.drop_episode.load(std::memory_order_relaxed)) {
+    state.exporter->encode_ahead(span);
+  }
   if (!state.enqueue(span)) {
     if (!state.drop_episode.exchange(true, std::memory_order_acq_rel)) state.request_wake();
     return;

@@ -66,6 +66,15 @@ void push(BatchSpanProcessor& processor, std::string_view prefix, int count, int
   }
 }
 
+// `threads` threads at once, each ending `count` spans named "t<thread>-<i>".
+void push_from_threads(BatchSpanProcessor& processor, int threads, int count) {
+  std::vector<std::thread> pushers;
+  for (int t = 0; t < threads; ++t) {
+    pushers.emplace_back([&, t] { push(processor, "t" + std::to_string(t) + "-", count); });
+  }
+  for (auto& pusher : pushers) pusher.join();
+}
+
 TEST(BatchSpanProcessor, DropsAndCountsExactlyWhenTheQueueIsFull) {
   auto control = std::make_shared<ExporterControl>();
   control->gate_open = false;
@@ -258,11 +267,7 @@ TEST(BatchSpanProcessor, ManyThreadsEndingSpansAtOnceLoseNothing) {
   BatchSpanProcessor processor(std::make_unique<ControlledExporter>(control),
                                config_of(100000, 512));
   constexpr int kThreads = 4, kSpans = 5000;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] { push(processor, "t" + std::to_string(t) + "-", kSpans); });
-  }
-  for (auto& thread : threads) thread.join();
+  push_from_threads(processor, kThreads, kSpans);
   ASSERT_TRUE(processor.force_flush(SteadyClock::now() + 30s));
   const ProcessorStats stats = processor.stats();
   EXPECT_EQ(stats.queued, std::uint64_t{kThreads * kSpans});
@@ -281,11 +286,7 @@ TEST(BatchSpanProcessor, TheBoundHoldsForTheWholeQueueWhateverThreadEndsTheSpans
   BatchSpanProcessor processor(std::make_unique<ControlledExporter>(control), config_of(64, 16),
                                [](std::string_view) {});
   constexpr int kThreads = 4, kSpans = 2000;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] { push(processor, "t" + std::to_string(t) + "-", kSpans); });
-  }
-  for (auto& thread : threads) thread.join();
+  push_from_threads(processor, kThreads, kSpans);
   // Whichever lanes the threads used, exactly the queue's 64 were taken (in flight or
   // waiting) and everything else was dropped and counted.
   ProcessorStats stats = processor.stats();
@@ -326,6 +327,19 @@ TEST(BatchSpanProcessor, SpansEncodedAheadByTheEndingThreadKeepTheirOwnBytes) {
   for (std::size_t i = 0; i < control->names.size(); ++i) {
     EXPECT_EQ(control->wires[i], "ahead:" + control->names[i]);
   }
+}
+
+TEST(BatchSpanProcessor, WhileDroppingSpansAreNotEncodedAheadForNothing) {
+  auto control = std::make_shared<ExporterControl>();
+  control->gate_open = false;
+  BatchSpanProcessor processor(std::make_unique<ControlledExporter>(control), config_of(8, 4),
+                               [](std::string_view) {});
+  push(processor, "a", 4);
+  control->wait_for_exports_entered(1);
+  push(processor, "b", 10);  // 4 fit; the first drop starts an episode, 5 more follow
+  EXPECT_EQ(processor.stats().dropped, 6u);
+  EXPECT_EQ(control->encode_ahead_calls.load(), 4 + 4 + 1);
+  control->open_gate();
 }
 
 TEST(BatchSpanProcessor, SpansStartedOnOneThreadAndEndedOnAnother) {

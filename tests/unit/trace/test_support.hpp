@@ -2,6 +2,7 @@
 // Test doubles for the tracing SDK: a processor that keeps what it is given, an
 // exporter whose export blocks until the test releases it, and an environment map.
 
+#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -56,6 +57,7 @@ struct ExporterControl {
   std::vector<std::size_t> batch_sizes;
   std::vector<std::string> names;  // span names exported, in order
   bool encode_ahead = false;       // encode_ahead writes "ahead:" + name into span.wire
+  std::atomic<int> encode_ahead_calls{0};
   std::vector<std::string> wires;  // span.wire of each exported span, in order
   int flushes = 0;
   int shutdowns = 0;
@@ -98,7 +100,8 @@ class ControlledExporter final : public SpanExporter {
     return control_->result;
   }
   void encode_ahead(SpanData& span) const noexcept override {
-    if (control_->encode_ahead) span.wire = "ahead:" + span.name;  // read-only use of control_
+    control_->encode_ahead_calls.fetch_add(1);
+    if (control_->encode_ahead) span.wire = "ahead:" + span.name;
   }
   bool force_flush(std::chrono::steady_clock::time_point) noexcept override {
     std::lock_guard lock(control_->mutex);
