@@ -1,6 +1,7 @@
 #include "telemetry/trace/span_record.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace telemetry::detail {
 
@@ -8,15 +9,34 @@ namespace {
 
 // The entry for `key`: the existing one, a reused leftover, or a new one; null when
 // the count limit is reached (counted as dropped).
+// The bit for `key` in SpanRecord::key_bits, from its length and first and last 8 bytes.
+std::uint64_t key_bit(std::string_view key) noexcept {
+  const std::size_t size = key.size();
+  std::uint64_t head = size, tail = 0;
+  if (size >= 8) {
+    std::memcpy(&head, key.data(), sizeof head);
+    std::memcpy(&tail, key.data() + size - 8, sizeof tail);
+    tail ^= size;
+  } else {
+    for (std::size_t i = 0; i < size; ++i) tail = (tail << 8) | static_cast<std::uint8_t>(key[i]);
+  }
+  const std::uint64_t mixed = (head ^ (tail * 0x9E3779B97F4A7C15ULL)) * 0xFF51AFD7ED558CCDULL;
+  return std::uint64_t{1} << (mixed >> 58);
+}
+
 Attribute* slot_for(SpanRecord& record, const SpanLimits& limits, std::string_view key) {
   Attributes& attributes = record.data.attributes;
-  for (std::size_t i = 0; i < record.attribute_count; ++i) {
-    if (attributes[i].key == key) return &attributes[i];
+  const std::uint64_t bit = key_bit(key);
+  if ((record.key_bits & bit) != 0) {
+    for (std::size_t i = 0; i < record.attribute_count; ++i) {
+      if (attributes[i].key == key) return &attributes[i];
+    }
   }
   if (record.attribute_count >= limits.attribute_count) {
     ++record.data.dropped_attributes;
     return nullptr;
   }
+  record.key_bits |= bit;
   if (record.attribute_count == attributes.size()) attributes.emplace_back();
   Attribute& slot = attributes[record.attribute_count++];
   slot.key.assign(key.data(), key.size());
@@ -170,6 +190,7 @@ std::uint32_t limit_attributes(Attributes& attributes, std::size_t count_limit,
 void reset(SpanRecord& record) noexcept {
   SpanData& data = record.data;
   record.attribute_count = 0;
+  record.key_bits = 0;
   data.parent_span_id = SpanId{};
   data.parent_is_remote = false;
   data.events.clear();

@@ -17,6 +17,9 @@ struct SpanRecord {
   SpanData data;
   std::chrono::steady_clock::time_point start_steady;
   std::size_t attribute_count = 0;  // live entries at the front of data.attributes
+  // One bit per live key's hash: a key whose bit is clear is new, and needs no search
+  // through the keys already set (the usual case: spans rarely set a key twice).
+  std::uint64_t key_bits = 0;
   SpanRecord* next_free = nullptr;  // the tracer's pool
 };
 

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "telemetry/trace/id_generator.hpp"
@@ -150,6 +151,34 @@ TEST(Span, TypedAttributesAndOverwrite) {
   EXPECT_EQ(std::get<std::vector<std::int64_t>>(*find(attributes, "list")),
             (std::vector<std::int64_t>{1, 2, 3}));
   EXPECT_EQ(spans[0].dropped_attributes, 0u);
+}
+
+TEST(Span, EveryKeySetTwiceIsOverwrittenWhateverItsLength) {
+  // More keys than a span's 64-bit key filter has bits, short and long, keys that differ
+  // only in the middle: each second set must find the first, and distinct keys must not
+  // merge.
+  RecordingSetup setup;
+  Span span = setup.tracer().start_span("s", SpanKind::internal, SpanContext{});
+  std::vector<std::string> keys;
+  for (int i = 0; i < 100; ++i) {
+    keys.push_back(i % 3 == 0   ? std::to_string(i)
+                   : i % 3 == 1 ? "prefix." + std::to_string(i) + ".suffix"
+                                : "k" + std::string(static_cast<std::size_t>(i % 9), 'x'));
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  for (const auto& key : keys) span.set_attribute(key, "first");
+  for (const auto& key : keys) span.set_attribute(key, std::int64_t{2});
+  span.end();
+  const auto spans = setup.spans();
+  ASSERT_EQ(spans.size(), 1u);
+  const Attributes& attributes = spans[0].attributes;
+  ASSERT_EQ(attributes.size(), keys.size());
+  for (const auto& key : keys) {
+    const AttributeValue* value = find(attributes, key);
+    ASSERT_NE(value, nullptr) << key;
+    EXPECT_EQ(std::get<std::int64_t>(*value), 2) << key;
+  }
 }
 
 TEST(Span, ReusedStorageNeverLeaksAttributesIntoTheNextSpan) {
