@@ -21,7 +21,7 @@ using namespace telemetry;
 class NoopExporter final : public SpanExporter {
  public:
   explicit NoopExporter(std::atomic<std::uint64_t>& exported) : exported_(exported) {}
-  ExportResult export_spans(std::span<const SpanData> batch,
+  ExportResult export_spans(SpanBatch batch,
                             std::chrono::steady_clock::time_point) noexcept override {
     exported_.fetch_add(batch.size(), std::memory_order_relaxed);
     return {};

@@ -43,7 +43,7 @@ class OtlpExporter final : public SpanExporter {
     }
   }
 
-  ExportResult export_spans(std::span<const SpanData> batch,
+  ExportResult export_spans(SpanBatch batch,
                             std::chrono::steady_clock::time_point deadline) noexcept override {
     ExportResult result;
     if (shut_down_.load()) {

@@ -115,7 +115,7 @@ class GrpcTransport final : public OtlpTransport {
     }
   }
 
-  std::vector<std::size_t> prepare(std::span<const SpanData> batch, std::size_t max_bytes,
+  std::vector<std::size_t> prepare(SpanBatch batch, std::size_t max_bytes,
                                    std::size_t& oversized) override {
     // The previous batch's requests were sent or given up by now.
     return encoder_.encode(batch, max_bytes, oversized);

@@ -78,7 +78,7 @@ class HttpTransport final : public OtlpTransport {
     if (parts_.tls) configure_tls();
   }
 
-  std::vector<std::size_t> prepare(std::span<const SpanData> batch, std::size_t max_bytes,
+  std::vector<std::size_t> prepare(SpanBatch batch, std::size_t max_bytes,
                                    std::size_t& oversized) override {
     bodies_.clear();
     std::vector<std::size_t> counts;

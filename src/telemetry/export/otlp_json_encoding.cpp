@@ -221,7 +221,7 @@ void append_json_span(const SpanData& span, std::string& out) {
   out += '}';
 }
 
-std::string encode_json_request(const Resource& resource, std::span<const SpanData> spans) {
+std::string encode_json_request(const Resource& resource, SpanBatch spans) {
   std::string out = envelope_head(resource);
   bool first = true;
   for (const auto& span : spans) {
@@ -233,7 +233,7 @@ std::string encode_json_request(const Resource& resource, std::span<const SpanDa
   return out;
 }
 
-JsonRequests encode_json_requests(const Resource& resource, std::span<const SpanData> batch,
+JsonRequests encode_json_requests(const Resource& resource, SpanBatch batch,
                                   std::size_t max_bytes) {
   const std::string head = envelope_head(resource);
   std::vector<std::string> encoded(batch.size());

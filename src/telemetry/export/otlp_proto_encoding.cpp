@@ -140,7 +140,7 @@ void to_proto(const SpanData& span, trace::Span& out) {
   }
 }
 
-ExportRequest* make_request(const Resource& resource, std::span<const SpanData> spans,
+ExportRequest* make_request(const Resource& resource, SpanBatch spans,
                             google::protobuf::Arena& arena) {
   auto* request = google::protobuf::Arena::CreateMessage<ExportRequest>(&arena);
   fill_envelope(resource, *request);
@@ -150,7 +150,7 @@ ExportRequest* make_request(const Resource& resource, std::span<const SpanData> 
   return request;
 }
 
-ProtoRequests encode_proto_requests(const Resource& resource, std::span<const SpanData> batch,
+ProtoRequests encode_proto_requests(const Resource& resource, SpanBatch batch,
                                     std::size_t max_bytes, google::protobuf::Arena& arena) {
   ProtoRequests result;
   ExportRequest* whole = make_request(resource, batch, arena);

@@ -11,11 +11,11 @@
 
 #include <cstddef>
 #include <memory>
-#include <span>
 #include <vector>
 
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "telemetry/trace/resource.hpp"
+#include "telemetry/trace/span_batch.hpp"
 #include "telemetry/trace/span_data.hpp"
 
 namespace telemetry::otlp {
@@ -45,7 +45,7 @@ class RequestArena {
 };
 
 // One request on `arena`: the resource, our instrumentation scope, and `spans` in order.
-ExportRequest* make_request(const Resource& resource, std::span<const SpanData> spans,
+ExportRequest* make_request(const Resource& resource, SpanBatch spans,
                             google::protobuf::Arena& arena);
 
 // The batch as requests of at most `max_bytes` encoded bytes each, allocated on `arena`
@@ -56,7 +56,7 @@ struct ProtoRequests {
   std::vector<std::size_t> span_counts;  // per request
   std::size_t oversized = 0;
 };
-ProtoRequests encode_proto_requests(const Resource& resource, std::span<const SpanData> batch,
+ProtoRequests encode_proto_requests(const Resource& resource, SpanBatch batch,
                                     std::size_t max_bytes, google::protobuf::Arena& arena);
 
 }  // namespace telemetry::otlp

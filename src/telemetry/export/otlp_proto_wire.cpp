@@ -213,6 +213,11 @@ void put_scalar_value(Writer& out, const T& value) {
 }
 
 void put_any_value(Writer& out, const AttributeValue& value) {
+  // Strings and integers are nearly all attributes: no visit for them.
+  if (const auto* text = std::get_if<std::string>(&value)) return put_scalar_value(out, *text);
+  if (const auto* number = std::get_if<std::int64_t>(&value)) {
+    return put_scalar_value(out, *number);
+  }
   std::visit(
       [&](const auto& v) {
         using T = std::decay_t<decltype(v)>;
@@ -337,29 +342,42 @@ void ProtoWireEncoder::append_request(std::size_t first, std::size_t count) {
     out.varint(scope_spans);
     out.bytes(1, scope_);
   });
-  out_.append(spans_, begin, spans_bytes);
+  for (std::size_t i = first; i < first + count; ++i) out_.append(pieces_[i]);
   range.size = out_.size() - range.offset;
   requests_.push_back(range);
 }
 
-std::vector<std::size_t> ProtoWireEncoder::encode(std::span<const SpanData> batch,
-                                                  std::size_t max_bytes, std::size_t& oversized) {
-  spans_.clear();
+std::vector<std::size_t> ProtoWireEncoder::encode(SpanBatch batch, std::size_t max_bytes,
+                                                  std::size_t& oversized) {
+  pieces_.clear();
+  encoded_.clear();
   span_ends_.clear();
   out_.clear();
   requests_.clear();
   oversized = 0;
   std::vector<std::size_t> counts;
   if (batch.empty()) return counts;
+  // Spans not encoded ahead are encoded first (encoded_ may grow and move), then every
+  // span's bytes are copied once, straight into its request.
   for (const auto& span : batch) {
-    if (!span.wire.empty()) {  // encoded by the thread that ended it
-      spans_.append(span.wire);
-    } else {
-      append_framed_span(spans_, span);
-    }
-    span_ends_.push_back(spans_.size());
+    const std::size_t begin = encoded_.size();
+    if (span.wire.empty()) append_framed_span(encoded_, span);
+    span_ends_.push_back(encoded_.size() - begin);  // the piece's size for now
   }
-  if (envelope_size(spans_.size()) <= max_bytes) {
+  std::size_t total = 0;
+  std::size_t encoded_offset = 0;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    std::string_view piece = batch[i].wire;
+    if (piece.empty()) {
+      piece = std::string_view(encoded_).substr(encoded_offset, span_ends_[i]);
+      encoded_offset += piece.size();
+    }
+    pieces_.push_back(piece);
+    total += piece.size();
+    span_ends_[i] = total;
+  }
+  if (envelope_size(total) <= max_bytes) {
+    out_.reserve(envelope_size(total) + 4 * kFieldOverhead);  // room for the header's bound
     append_request(0, batch.size());
     counts.push_back(batch.size());
     return counts;

@@ -9,12 +9,12 @@
 // proto3 defaults left out); tests/unit/export/test_otlp_wire.cpp checks that.
 
 #include <cstddef>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "telemetry/trace/resource.hpp"
+#include "telemetry/trace/span_batch.hpp"
 #include "telemetry/trace/span_data.hpp"
 
 namespace telemetry::otlp {
@@ -28,18 +28,20 @@ class ProtoWireEncoder {
   // Encodes `batch` as ExportTraceServiceRequests of at most `max_bytes` each,
   // replacing the previous batch's. Spans too large to be sent even alone are left out
   // and counted in `oversized`. Returns the number of spans in each request.
-  std::vector<std::size_t> encode(std::span<const SpanData> batch, std::size_t max_bytes,
-                                  std::size_t& oversized);
+  std::vector<std::size_t> encode(SpanBatch batch, std::size_t max_bytes, std::size_t& oversized);
 
   std::size_t request_count() const noexcept { return requests_.size(); }
   // Request `index` of the last encode(); valid until the next one.
   std::string_view request(std::size_t index) const noexcept;
 
  private:
-  std::string resource_;                // the Resource message's content
-  std::string scope_;                   // the InstrumentationScope message's content
-  std::string spans_;                   // every span of the batch, each framed as ScopeSpans.spans
-  std::vector<std::size_t> span_ends_;  // end offset of span i in spans_
+  std::string resource_;  // the Resource message's content
+  std::string scope_;     // the InstrumentationScope message's content
+  // Span i of the batch, framed as ScopeSpans.spans: its own `wire` when the thread
+  // that ended it encoded it ahead, else bytes encoded here into `encoded_`.
+  std::vector<std::string_view> pieces_;
+  std::string encoded_;
+  std::vector<std::size_t> span_ends_;  // running total of the pieces' sizes
   std::string out_;                     // the requests, back to back
   struct Range {
     std::size_t offset = 0;

@@ -7,11 +7,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
 #include <vector>
 
 #include "telemetry/export/otlp_retry.hpp"
+#include "telemetry/trace/span_batch.hpp"
 #include "telemetry/trace/span_data.hpp"
 
 namespace telemetry::otlp {
@@ -29,7 +29,7 @@ class OtlpTransport {
   // Encodes `batch` into requests of at most `max_bytes` each, replacing what the
   // previous call prepared. Returns the number of spans in each request; spans too
   // large even alone are left out and counted in `oversized`.
-  virtual std::vector<std::size_t> prepare(std::span<const SpanData> batch, std::size_t max_bytes,
+  virtual std::vector<std::size_t> prepare(SpanBatch batch, std::size_t max_bytes,
                                            std::size_t& oversized) = 0;
   // Sends prepared request `index` once, giving up at `deadline`.
   virtual SendResult send(std::size_t index,

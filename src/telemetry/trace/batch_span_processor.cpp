@@ -22,17 +22,26 @@ namespace {
 // lanes) each mostly takes its own. The lanes' capacities add up to max_queue_size.
 struct alignas(64) Lane {  // its own cache lines: no false sharing between lanes
   mutable std::mutex mutex;
-  // [0, queued) hold spans waiting for export. The export thread swaps `queue` with
-  // `spare` whole, so the request side always gets back slots whose spans were already
-  // exported, storage intact (no allocation on either side).
-  std::vector<SpanData> queue;
-  std::vector<SpanData> spare;  // export thread only
+  // A ring of preallocated slots. [head, head + queued) hold spans waiting for export
+  // (indices modulo capacity); the in_flight slots just before head were taken by the
+  // export thread and are not written until it gives them back. A producer swaps its
+  // span into the next free slot and takes back that slot's old, already exported
+  // storage: no allocation on either side.
+  std::vector<SpanData> slots;
+  std::size_t head = 0;
   std::size_t queued = 0;
-  std::size_t in_flight = 0;  // taken by the export thread, not yet exported
-  std::size_t capacity = 0;   // queued + in_flight never exceed it
+  std::size_t in_flight = 0;
+  std::size_t capacity = 0;  // queued + in_flight never exceed it
   std::uint64_t accepted = 0;
   std::uint64_t dropped = 0;
   bool closed = false;  // shut down: everything after the final take is dropped
+};
+
+// Spans the export thread took from one lane: `count` slots from `first` on.
+struct TakenRun {
+  std::size_t lane;
+  std::size_t first;
+  std::size_t count;
 };
 
 // Spreads threads over lanes: each thread gets the next number the first time it ends
@@ -88,10 +97,12 @@ struct BatchSpanProcessor::State {
   bool drop_episode_reported = false;  // the export thread has warned about it
   ProcessorStats stats;                // export counters; queue counters live in lanes
 
-  // Export thread only: the spans being exported, contiguous, and which lane each run
-  // of them came from (to give the lanes their room back once exported).
-  std::vector<SpanData> draining;
-  std::vector<std::pair<std::size_t, std::size_t>> draining_runs;  // (lane, count)
+  // Export thread only: the batch being exported (pointers to its spans, which stay in
+  // their slots), and where in the lanes each run of it came from (to give the slots
+  // back once exported).
+  std::vector<const SpanData*> draining;
+  std::vector<TakenRun> taken;
+  std::size_t next_lane = 0;
 
   // After a shutdown that timed out, the abandoned export thread must not call the
   // sink: what it writes to (the app's logger) may be gone by then.
@@ -119,7 +130,15 @@ struct BatchSpanProcessor::State {
       Lane& lane = lanes[(home + step) % lanes.size()];
       std::lock_guard lock(lane.mutex);
       if (lane.closed || lane.queued + lane.in_flight >= lane.capacity) continue;
-      detail::swap_span_data(lane.queue[lane.queued], span);
+      SpanData& slot = lane.slots[(lane.head + lane.queued) % lane.capacity];
+      if (!span.wire.empty()) {
+        // Encoded ahead: the exporter reads nothing else of it (SpanExporter::
+        // encode_ahead), so only the bytes move. The span's other storage stays with
+        // the thread's record, warm in this core's cache for its next span.
+        slot.wire.swap(span.wire);
+      } else {
+        detail::swap_span_data(slot, span);
+      }
       ++lane.queued;
       ++lane.accepted;
       return true;
@@ -139,54 +158,72 @@ struct BatchSpanProcessor::State {
     return dropped;
   }
 
-  // Moves every queued span into `draining`; returns how many. With `close`, the lanes
-  // accept nothing more (shutdown): a span is either taken here or counted as dropped.
-  std::size_t take_all(bool close) {
-    draining_runs.clear();
+  // Stops every lane from accepting spans (shutdown): from now on a span is either
+  // already queued, and will be taken, or counted as dropped.
+  void close_lanes() {
+    for (Lane& lane : lanes) {
+      std::lock_guard lock(lane.mutex);
+      lane.closed = true;
+    }
+  }
+
+  // How many spans each lane holds now: a flush or the timer exports exactly these,
+  // not the ones that keep arriving while it runs.
+  std::vector<std::size_t> snapshot_queued() const {
+    std::vector<std::size_t> queued(lanes.size());
+    for (std::size_t i = 0; i < lanes.size(); ++i) {
+      std::lock_guard lock(lanes[i].mutex);
+      queued[i] = lanes[i].queued;
+    }
+    return queued;
+  }
+
+  // Takes up to `limit` of the oldest queued spans into `draining` (from each lane in
+  // the order they ended), at most quota[lane] from a lane when a quota is given;
+  // returns how many. The lanes are visited from a rotating start so that none waits
+  // behind the others. Only the slot indices change under a lane's lock: the spans stay
+  // in their slots, which no producer writes while they are in flight.
+  std::size_t take(std::size_t limit, std::vector<std::size_t>* quota) {
+    taken.clear();
+    draining.clear();
     std::size_t total = 0;
-    for (std::size_t index = 0; index < lanes.size(); ++index) {
+    const std::size_t start = next_lane;
+    next_lane = (next_lane + 1) % lanes.size();
+    for (std::size_t step = 0; step < lanes.size() && total < limit; ++step) {
+      const std::size_t index = (start + step) % lanes.size();
       Lane& lane = lanes[index];
-      std::size_t count = 0;
+      std::size_t want = limit - total;
+      if (quota != nullptr) want = std::min(want, (*quota)[index]);
+      TakenRun run{index, 0, 0};
       {
         std::lock_guard lock(lane.mutex);
-        if (close) lane.closed = true;
-        count = lane.queued;
-        if (count == 0) continue;
-        lane.queue.swap(lane.spare);
-        lane.queued = 0;
-        lane.in_flight += count;
+        run.count = std::min(want, lane.queued);
+        if (run.count == 0) continue;
+        run.first = lane.head;
+        lane.head = (lane.head + run.count) % lane.capacity;
+        lane.queued -= run.count;
+        lane.in_flight += run.count;
       }
-      for (std::size_t i = 0; i < count; ++i) {
-        detail::swap_span_data(draining[total + i], lane.spare[i]);
+      if (quota != nullptr) (*quota)[index] -= run.count;
+      for (std::size_t i = 0; i < run.count; ++i) {
+        draining.push_back(&lane.slots[(run.first + i) % lane.capacity]);
       }
-      draining_runs.emplace_back(index, count);
-      total += count;
+      taken.push_back(run);
+      total += run.count;
     }
     pending.fetch_sub(static_cast<std::int64_t>(total), std::memory_order_relaxed);
     return total;
   }
 
-  // The spans [offset, offset + count) of `draining` are done with: their storage goes
-  // back to the lane it came from, and their lanes may queue that many again.
-  // Swapping the storage back (rather than leaving each lane whatever `draining` held)
-  // keeps a thread's span storage in its own lane: the strings it overwrites next were
-  // last written by the same core, not pulled from another one.
-  void release(std::size_t offset, std::size_t count) {
-    std::size_t run_start = 0;
-    for (const auto& [index, run_count] : draining_runs) {
-      const std::size_t begin = std::max(offset, run_start);
-      const std::size_t end = std::min(offset + count, run_start + run_count);
-      if (begin < end) {
-        Lane& lane = lanes[index];
-        // `spare` is the export thread's until the next take_all: no lock needed.
-        for (std::size_t i = begin; i < end; ++i) {
-          detail::swap_span_data(draining[i], lane.spare[i - run_start]);
-        }
-        std::lock_guard lock(lane.mutex);
-        lane.in_flight -= end - begin;
-      }
-      run_start += run_count;
+  // The spans last taken are done with: their slots may be written again.
+  void release_taken() {
+    for (const TakenRun& run : taken) {
+      Lane& lane = lanes[run.lane];
+      std::lock_guard lock(lane.mutex);
+      lane.in_flight -= run.count;
     }
+    taken.clear();
+    draining.clear();
   }
 };
 
@@ -207,10 +244,9 @@ BatchSpanProcessor::BatchSpanProcessor(std::unique_ptr<SpanExporter> exporter, B
   for (std::size_t i = 0; i < lanes; ++i) {
     Lane& lane = state.lanes[i];
     lane.capacity = config.max_queue_size / lanes + (i < config.max_queue_size % lanes ? 1 : 0);
-    lane.queue.resize(lane.capacity);
-    lane.spare.resize(lane.capacity);
+    lane.slots.resize(lane.capacity);
   }
-  state.draining.resize(config.max_queue_size);
+  state.draining.reserve(config.max_export_batch_size);
   worker_ = std::thread(&BatchSpanProcessor::run, state_);
 }
 
@@ -339,30 +375,41 @@ void BatchSpanProcessor::run(std::shared_ptr<State> shared) noexcept {
     dropped_at_last_check = dropped;
     if (!message.empty()) state.warn_if_attached(message);
 
-    std::size_t count = 0;
-    if (stopping || flushing || timer || state.pending.load() >= batch_pending) {
-      count = state.take_all(stopping);
+    // A full batch exports full batches only: the rest waits for the next one (or the
+    // timer), so that under load every request carries max_export_batch_size spans
+    // instead of a full batch and a small tail. The timer, a flush and shutdown export
+    // everything queued when they started, still in batches of at most that size.
+    const bool everything = stopping || flushing || timer;
+    if (stopping) state.close_lanes();
+    std::vector<std::size_t> quota;
+    std::size_t batches = 0;
+    if (everything) {
+      quota = state.snapshot_queued();
+    } else {
+      batches =
+          static_cast<std::size_t>(std::max<std::int64_t>(0, state.pending.load())) / batch_size;
     }
-
-    // Always in chunks of at most max_export_batch_size, at shutdown too.
-    for (std::size_t offset = 0; offset < count;) {
-      const std::size_t length = std::min(batch_size, count - offset);
+    for (;;) {
+      if (!everything && batches-- == 0) break;
+      const std::size_t length = state.take(batch_size, everything ? &quota : nullptr);
+      if (length == 0) break;
       const auto now = SteadyClock::now();
       if (stopping && now >= cap) {
         // Past the shutdown deadline: what is left is lost, and counted.
-        state.release(offset, count - offset);
+        state.release_taken();
         lock.lock();
-        state.stats.dropped += count - offset;
+        state.stats.dropped += length;
         lock.unlock();
-        break;
+        continue;
       }
       const auto deadline = std::min(cap, now + config.export_timeout);
       const ExportResult result =
           state.exporter
               ? state.exporter->export_spans(
-                    std::span<const SpanData>(state.draining.data() + offset, length), deadline)
+                    SpanBatch(std::span<const SpanData* const>(state.draining.data(), length)),
+                    deadline)
               : ExportResult{};
-      state.release(offset, length);
+      state.release_taken();
       lock.lock();
       ProcessorStats& stats = state.stats;
       ++stats.batches;
@@ -379,9 +426,10 @@ void BatchSpanProcessor::run(std::shared_ptr<State> shared) noexcept {
       }
       stats.last_export_message = result.message;
       lock.unlock();
-      offset += length;
     }
-    if (count > 0 || timer) next_export = SteadyClock::now() + config.schedule_delay;
+    // The timer runs on its own clock: full batches do not push it back, or spans left
+    // in a quiet lane would wait as long as other lanes stay busy.
+    if (timer) next_export = SteadyClock::now() + config.schedule_delay;
 
     if (flushing && state.exporter) state.exporter->force_flush(flush_deadline);
     if (stopping) {

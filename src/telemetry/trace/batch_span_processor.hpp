@@ -8,11 +8,13 @@
 // swaps the span into a preallocated queue slot (and takes back that slot's old,
 // already exported storage for reuse). The queue is split into lanes, one per thread
 // as far as they go, so that request threads ending spans at once do not queue on one
-// lock; the export thread empties all lanes into one batch. When the whole queue is
-// full the span is dropped and counted; the first drop of an episode and its end are
-// reported through the warning sink from the export thread. The queue bound counts
-// the batch being exported too, so at most max_queue_size spans are ever held. Spans
-// from different lanes may be exported in a different order than they ended.
+// lock. When a full batch is waiting the export thread sends full batches only, taken
+// oldest first from the lanes in turn; what is left waits for the next full batch or
+// the timer. When the whole queue is full the span is dropped and counted; the first
+// drop of an episode and its end are reported through the warning sink from the
+// export thread. The queue bound counts the batch being exported too, so at most
+// max_queue_size spans are ever held. Spans from different lanes may be exported in a
+// different order than they ended.
 
 #include <chrono>
 #include <functional>

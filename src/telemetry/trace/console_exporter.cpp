@@ -178,7 +178,7 @@ std::string format_span(const SpanData& span, std::string_view service_name) {
 ConsoleSpanExporter::ConsoleSpanExporter(const Resource& resource, int fd)
     : service_name_(resource.get_string("service.name")), fd_(fd) {}
 
-ExportResult ConsoleSpanExporter::export_spans(std::span<const SpanData> batch,
+ExportResult ConsoleSpanExporter::export_spans(SpanBatch batch,
                                                std::chrono::steady_clock::time_point) noexcept {
   try {
     std::string text;

@@ -19,7 +19,7 @@ class ConsoleSpanExporter final : public SpanExporter {
   // The service name heads each block when several services print to one terminal.
   explicit ConsoleSpanExporter(const Resource& resource, int fd = 2);
 
-  ExportResult export_spans(std::span<const SpanData> batch,
+  ExportResult export_spans(SpanBatch batch,
                             std::chrono::steady_clock::time_point deadline) noexcept override;
   bool force_flush(std::chrono::steady_clock::time_point) noexcept override { return true; }
   void shutdown(std::chrono::steady_clock::time_point) noexcept override {}

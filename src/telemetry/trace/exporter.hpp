@@ -4,9 +4,9 @@
 
 #include <chrono>
 #include <cstdint>
-#include <span>
 #include <string>
 
+#include "telemetry/trace/span_batch.hpp"
 #include "telemetry/trace/span_data.hpp"
 
 namespace telemetry {
@@ -24,10 +24,12 @@ class SpanExporter {
   // once: an exporter may write the span's wire form into span.wire there, while the
   // span's memory is still in that core's cache. Read from another core later, one
   // contiguous buffer costs far fewer cache misses than the span's scattered strings.
+  // A span whose wire is set reaches export_spans with only `wire` valid (the batch
+  // processor queues just those bytes): the exporter must read nothing else of it.
   // Must not touch shared mutable state. The default does nothing.
   virtual void encode_ahead(SpanData& /*span*/) const noexcept {}
   // Sends one batch; retries what the protocol says is retryable until `deadline`.
-  virtual ExportResult export_spans(std::span<const SpanData> batch,
+  virtual ExportResult export_spans(SpanBatch batch,
                                     std::chrono::steady_clock::time_point deadline) noexcept = 0;
   virtual bool force_flush(std::chrono::steady_clock::time_point deadline) noexcept = 0;
   virtual void shutdown(std::chrono::steady_clock::time_point deadline) noexcept = 0;

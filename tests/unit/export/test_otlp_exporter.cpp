@@ -61,8 +61,7 @@ class ScriptedTransport final : public OtlpTransport {
   std::vector<std::size_t> sent_requests;
   std::vector<std::size_t> counts_to_prepare;  // empty: one request with everything
 
-  std::vector<std::size_t> prepare(std::span<const SpanData> batch, std::size_t,
-                                   std::size_t& oversized) override {
+  std::vector<std::size_t> prepare(SpanBatch batch, std::size_t, std::size_t& oversized) override {
     oversized = 0;
     if (counts_to_prepare.empty()) return {batch.size()};
     return counts_to_prepare;

@@ -130,7 +130,7 @@ TEST(JsonSplit, EveryBodyStaysUnderTheLimitAndParsesAsOneRequest) {
     EXPECT_LE(encoded.bodies[i].size(), kLimit);
     // The same bytes as encoding those spans directly.
     const auto expected = encode_json_request(
-        test_resource(), std::span<const SpanData>(batch).subspan(sent, encoded.span_counts[i]));
+        test_resource(), SpanBatch(batch).subspan(sent, encoded.span_counts[i]));
     EXPECT_EQ(encoded.bodies[i], expected);
     sent += encoded.span_counts[i];
   }

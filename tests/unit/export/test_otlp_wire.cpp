@@ -65,12 +65,12 @@ SpanData every_field() {
   return span;
 }
 
-std::string reference_bytes(const Resource& resource, std::span<const SpanData> spans) {
+std::string reference_bytes(const Resource& resource, SpanBatch spans) {
   google::protobuf::Arena arena;
   return make_request(resource, spans, arena)->SerializeAsString();
 }
 
-std::string wire_bytes(const Resource& resource, std::span<const SpanData> spans) {
+std::string wire_bytes(const Resource& resource, SpanBatch spans) {
   ProtoWireEncoder encoder(resource);
   std::size_t oversized = 99;
   const auto counts = encoder.encode(spans, 4 * 1024 * 1024, oversized);
@@ -128,16 +128,24 @@ TEST(ProtoWire, SplitsExactlyAsTheMessageEncoding) {
   constexpr std::size_t kLimit = 300 * 1024;
   google::protobuf::Arena arena;
   const auto reference = encode_proto_requests(test_resource(), batch, kLimit, arena);
-  ProtoWireEncoder encoder(test_resource());
-  std::size_t oversized = 0;
-  const auto counts = encoder.encode(batch, kLimit, oversized);
-  EXPECT_EQ(oversized, 1u);
-  EXPECT_EQ(oversized, reference.oversized);
-  EXPECT_EQ(counts, reference.span_counts);
-  ASSERT_EQ(encoder.request_count(), reference.requests.size());
-  for (std::size_t i = 0; i < encoder.request_count(); ++i) {
-    EXPECT_LE(encoder.request(i).size(), kLimit);
-    EXPECT_EQ(encoder.request(i), reference.requests[i]->SerializeAsString()) << i;
+  // Spans encoded ahead (every other one, the oversized one too) split the same way.
+  for (const bool some_ahead : {false, true}) {
+    SCOPED_TRACE(some_ahead ? "some encoded ahead" : "none encoded ahead");
+    if (some_ahead) {
+      for (std::size_t i = 0; i < batch.size(); i += 2) encode_ahead(batch[i]);
+      encode_ahead(batch[3]);
+    }
+    ProtoWireEncoder encoder(test_resource());
+    std::size_t oversized = 0;
+    const auto counts = encoder.encode(batch, kLimit, oversized);
+    EXPECT_EQ(oversized, 1u);
+    EXPECT_EQ(oversized, reference.oversized);
+    EXPECT_EQ(counts, reference.span_counts);
+    ASSERT_EQ(encoder.request_count(), reference.requests.size());
+    for (std::size_t i = 0; i < encoder.request_count(); ++i) {
+      EXPECT_LE(encoder.request(i).size(), kLimit);
+      EXPECT_EQ(encoder.request(i), reference.requests[i]->SerializeAsString()) << i;
+    }
   }
 }
 

@@ -82,7 +82,7 @@ class ControlledExporter final : public SpanExporter {
  public:
   explicit ControlledExporter(std::shared_ptr<ExporterControl> control)
       : control_(std::move(control)) {}
-  ExportResult export_spans(std::span<const SpanData> batch,
+  ExportResult export_spans(SpanBatch batch,
                             std::chrono::steady_clock::time_point deadline) noexcept override {
     std::unique_lock lock(control_->mutex);
     ++control_->exports_entered;

@@ -1,0 +1,79 @@
+#pragma once
+// A read-only view of the spans of one export: either contiguous spans (a vector, an
+// array) or pointers to spans that stay where they are. The batch processor hands out
+// pointers into its queue slots, so a span is never copied or swapped to be exported;
+// tests and encoders can still pass a plain vector of spans.
+
+#include <concepts>
+#include <cstddef>
+#include <iterator>
+#include <ranges>
+#include <span>
+
+#include "telemetry/trace/span_data.hpp"
+
+namespace telemetry {
+
+class SpanBatch {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = SpanData;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const SpanData*;
+    using reference = const SpanData&;
+
+    iterator() = default;
+    iterator(const SpanBatch* batch, std::size_t index) noexcept : batch_(batch), index_(index) {}
+    reference operator*() const noexcept { return (*batch_)[index_]; }
+    pointer operator->() const noexcept { return &(*batch_)[index_]; }
+    iterator& operator++() noexcept {
+      ++index_;
+      return *this;
+    }
+    iterator operator++(int) noexcept {
+      iterator before = *this;
+      ++index_;
+      return before;
+    }
+    bool operator==(const iterator& other) const noexcept { return index_ == other.index_; }
+
+   private:
+    const SpanBatch* batch_ = nullptr;
+    std::size_t index_ = 0;
+  };
+
+  SpanBatch() = default;
+  // Implicit: anything that holds spans contiguously (std::vector, std::array, std::span).
+  template <std::ranges::contiguous_range Range>
+  requires std::same_as<std::ranges::range_value_t<Range>, SpanData> SpanBatch(const Range& spans)
+  noexcept  // NOLINT(google-explicit-constructor)
+      : values_(std::ranges::data(spans)), size_(std::ranges::size(spans)) {}
+  explicit SpanBatch(std::span<const SpanData* const> spans) noexcept
+      : pointers_(spans.data()), size_(spans.size()) {}
+
+  std::size_t size() const noexcept { return size_; }
+  bool empty() const noexcept { return size_ == 0; }
+  const SpanData& operator[](std::size_t index) const noexcept {
+    return values_ != nullptr ? values_[index] : *pointers_[index];
+  }
+  iterator begin() const noexcept { return {this, 0}; }
+  iterator end() const noexcept { return {this, size_}; }
+
+  // Spans [offset, offset + count).
+  SpanBatch subspan(std::size_t offset, std::size_t count) const noexcept {
+    SpanBatch part;
+    part.values_ = values_ != nullptr ? values_ + offset : nullptr;
+    part.pointers_ = values_ != nullptr ? nullptr : pointers_ + offset;
+    part.size_ = count;
+    return part;
+  }
+
+ private:
+  const SpanData* values_ = nullptr;           // contiguous spans, or
+  const SpanData* const* pointers_ = nullptr;  // one pointer per span
+  std::size_t size_ = 0;
+};
+
+}  // namespace telemetry
