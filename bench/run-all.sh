@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark of the project once, in the Release tree build/bench, and prints a
 # summary: the Google Benchmark programs (bench_propagation, bench_logger, bench_trace,
-# bench_otlp — whichever build), then bench/http_load.sh and bench/trace_overhead.sh.
+# bench_otlp — whichever build), then bench/http_load.sh, bench/trace_overhead.sh,
+# bench/cpu_pair.sh and (when valgrind is installed) bench/instructions.sh.
 # Builds and measurements each hold the machine-wide build lock; it is released between
 # steps so other builds can interleave.
 #
@@ -75,6 +76,12 @@ load_results=$out/load-results.txt
 if [ "${RB_SKIP_LOAD:-0}" != 1 ]; then
   RB_RESULTS=$load_results timeout 900 "$here/http_load.sh" | tee "$out/http_load.txt"
   RB_RESULTS=$load_results timeout 1800 "$here/trace_overhead.sh" | tee "$out/trace_overhead.txt"
+  timeout 900 "$here/cpu_pair.sh" | tee "$out/cpu_pair.txt"
+  if command -v valgrind >/dev/null; then
+    timeout 1800 "$here/instructions.sh" | tee "$out/instructions.txt"
+  else
+    echo "== instructions: valgrind is not installed, skipped" | tee "$out/instructions.txt"
+  fi
 fi
 
 echo
@@ -86,6 +93,8 @@ if [ -s "$load_results" ]; then
   echo "== load (wrk -t$RB_THREADS -c$RB_CONNECTIONS -d${RB_DURATION}s)"
   sed 's/^/  /' "$load_results"
   grep -h -A20 '^-- summary' "$out/trace_overhead.txt" 2>/dev/null | sed 's/^/  /' || true
+  grep -h '^RB_PAIR_RATIO' "$out/cpu_pair.txt" 2>/dev/null | sed 's/^/  /' || true
+  grep -h '^label=\|instructions: valgrind' "$out/instructions.txt" 2>/dev/null | sed 's/^/  /' || true
 fi
 [ -n "${RB_OUT:-}" ] && echo "raw outputs in $out"
 exit 0
