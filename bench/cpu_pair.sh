@@ -11,8 +11,9 @@
 #   RB_PAIR_A=/tmp/old-api:traced RB_PAIR_B=build/bench/src/app/realtime-board-api:traced \
 #     bench/cpu_pair.sh                      # two builds, both traced
 #
-# A side is BINARY:CONFIG, CONFIG one of off (no OTLP endpoint) or traced (always_on,
-# OTLP/gRPC to bench_grpc_sink, which accepts Export without decoding).
+# A side is BINARY:CONFIG, CONFIG one of off (no OTLP endpoint), recorded (always_on,
+# spans recorded and ended but no exporter: OTEL_TRACES_EXPORTER=none) or traced
+# (always_on, OTLP/gRPC to bench_grpc_sink, which accepts Export without decoding).
 # Environment: RB_PAIR_A, RB_PAIR_B, RB_ROUNDS (default 3), RB_DURATION (default 10),
 #   RB_CONNECTIONS (split between the two, default 64).
 set -euo pipefail
@@ -39,7 +40,8 @@ start_side() {
       rb_start_service "$name" OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$RB_SINK_GRPC" \
         OTEL_TRACES_SAMPLER=always_on
       ;;
-    *) rb_die "unknown configuration '$config' (off or traced)" ;;
+    recorded) rb_start_service "$name" OTEL_TRACES_EXPORTER=none OTEL_TRACES_SAMPLER=always_on ;;
+    *) rb_die "unknown configuration '$config' (off, recorded or traced)" ;;
   esac
   SIDE_PID=$RB_PID SIDE_SERVICE=$RB_SERVICE_PID SIDE_PORT=$RB_PORT
 }

@@ -11,7 +11,8 @@
 #   RB_INSTR_BINS="/tmp/old-api build/bench/src/app/realtime-board-api" bench/instructions.sh
 #
 # Environment: RB_INSTR_BINS (binaries, each measured off and traced), RB_INSTR_CONFIGS
-#   (default "off traced"), RB_DURATION (seconds counted, default 20; about 10,000
+#   (default "off traced"; also "recorded": always_on with no exporter, as in
+#   cpu_pair.sh), RB_DURATION (seconds counted, default 20; about 10,000
 #   requests), RB_INSTR_TOP (show the N costliest telemetry functions of each traced
 #   run, per request; default 0), RB_INSTR_KEEP (a directory to keep the callgrind
 #   files in, for callgrind_annotate).
@@ -51,7 +52,8 @@ for binary in $RB_INSTR_BINS; do
         rb_start_service "run$run" OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$RB_SINK_GRPC" \
           OTEL_TRACES_SAMPLER=always_on
         ;;
-      *) rb_die "unknown configuration '$config' (off or traced)" ;;
+      recorded) rb_start_service "run$run" OTEL_TRACES_EXPORTER=none OTEL_TRACES_SAMPLER=always_on ;;
+      *) rb_die "unknown configuration '$config' (off, recorded or traced)" ;;
     esac
     if [ -z "$seeded" ]; then
       rb_seed
