@@ -131,8 +131,7 @@ class Writer {
   void bytes(std::uint32_t field, std::string_view data) noexcept {
     tag(field, kLengthDelimited);
     varint(data.size());
-    std::memcpy(cursor_, data.data(), data.size());
-    cursor_ += data.size();
+    copy(data.data(), data.size());
   }
 
   // A string field, always written (a oneof member, or the caller checked emptiness).
@@ -173,6 +172,23 @@ class Writer {
   }
 
  private:
+  // Most strings written are short keys and values: copied with two overlapping
+  // fixed-size moves each, not a call to memcpy.
+  void copy(const char* data, std::size_t size) noexcept {
+    if (size >= 8 && size <= 16) {
+      std::memcpy(cursor_, data, 8);
+      std::memcpy(cursor_ + size - 8, data + size - 8, 8);
+    } else if (size >= 4 && size < 8) {
+      std::memcpy(cursor_, data, 4);
+      std::memcpy(cursor_ + size - 4, data + size - 4, 4);
+    } else if (size < 4) {
+      for (std::size_t i = 0; i < size; ++i) cursor_[i] = data[i];
+    } else {
+      std::memcpy(cursor_, data, size);
+    }
+    cursor_ += size;
+  }
+
   char* cursor_;
 };
 

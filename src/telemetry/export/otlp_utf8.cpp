@@ -50,37 +50,9 @@ std::size_t ascii_prefix(std::string_view text) noexcept {
   return i;
 }
 
-// Whether every byte is ASCII, with no branch per byte: the 0x80 bits of the string's
-// words are OR-ed together, the last word overlapping the one before it. Most strings
-// checked here are short keys and values, where a loop and its tail would dominate.
-bool all_ascii(std::string_view text) noexcept {
-  const char* data = text.data();
-  const std::size_t size = text.size();
-  std::uint64_t bits = 0;
-  if (size >= 8) {
-    std::uint64_t word;
-    for (std::size_t i = 0; i + 8 <= size; i += 8) {
-      std::memcpy(&word, data + i, sizeof word);
-      bits |= word;
-    }
-    std::memcpy(&word, data + size - 8, sizeof word);
-    bits |= word;
-  } else if (size >= 4) {
-    std::uint32_t head, tail;
-    std::memcpy(&head, data, sizeof head);
-    std::memcpy(&tail, data + size - 4, sizeof tail);
-    bits = head | tail;
-  } else {
-    for (std::size_t i = 0; i < size; ++i) bits |= static_cast<std::uint8_t>(data[i]);
-  }
-  return (bits & 0x8080808080808080ULL) == 0;
-}
-
 }  // namespace
 
-bool is_valid_utf8(std::string_view text) noexcept {
-  if (all_ascii(text)) [[likely]]
-    return true;
+bool is_valid_utf8_beyond_ascii(std::string_view text) noexcept {
   text.remove_prefix(ascii_prefix(text));
   // From the first non-ASCII byte on, byte by byte (still skipping single ASCII bytes).
   while (!text.empty()) {

@@ -92,6 +92,22 @@ TEST(ProtoWire, EveryFieldIsByteForByteTheGeneratedSerialization) {
   EXPECT_EQ(span.status().message(), "boom");
 }
 
+TEST(ProtoWire, StringsOfEveryLengthAroundTheShortCopiesAreWrittenWhole) {
+  // Short strings are copied with overlapping fixed-size moves (sizes 0-3, 4-7, 8-16),
+  // longer ones with memcpy: keys and values of each length up to 40, each distinct.
+  SpanData span = make_span(3, "lengths");
+  for (std::size_t n = 0; n <= 40; ++n) {
+    std::string key, value;
+    for (std::size_t i = 0; i < n; ++i) {
+      key += static_cast<char>('a' + (i + n) % 26);
+      value += static_cast<char>('A' + (i * 7 + n) % 26);
+    }
+    span.attributes.push_back({"k" + std::to_string(n) + key, value});
+  }
+  const std::vector<SpanData> spans = {span};
+  EXPECT_EQ(wire_bytes(test_resource(), spans), reference_bytes(test_resource(), spans));
+}
+
 TEST(ProtoWire, MinimalSpansAndStatusWithOnlyAMessageOrACode) {
   SpanData bare = make_span(2, "");
   bare.kind = SpanKind::internal;
