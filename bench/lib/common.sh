@@ -119,7 +119,12 @@ rb_start_service() {
 # Sets RB_STOP (how it ended: "exit=N after Ss", or "killed after 40s" when it did not
 # stop in time) so that a measurement can say when a shutdown went wrong.
 rb_stop_service() {
-  kill -TERM "$RB_PID" 2>/dev/null || true
+  # Signal the service itself, not its `timeout` parent: timeout passes a SIGTERM on to
+  # the child and to its whole process group, so the service often gets it twice, and
+  # a second signal means "exit at once" (no flush, no export totals line).
+  local service
+  service=$(pgrep -P "$RB_PID" 2>/dev/null | head -1 || true)
+  kill -TERM "${service:-$RB_PID}" 2>/dev/null || true
   local waited=0 status=0
   while kill -0 "$RB_PID" 2>/dev/null && [ $waited -lt 400 ]; do
     sleep 0.1
