@@ -12,12 +12,13 @@ RB_BUILD_PACKAGES=(
 
 # What the test suite adds: GoogleTest and Benchmark, clang for libFuzzer, Python for
 # the integration tests, Node.js for the independent OTLP receiver, docker-compose to
-# validate the stack's compose files offline.
+# validate the stack's compose files offline, openssl to make the receiver's
+# certificate for the TLS export tests.
 RB_TEST_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang clang-format libclang-rt-14-dev
   python3 python3-yaml
-  docker-compose
+  docker-compose openssl
 )
 
 rb_as_root() {

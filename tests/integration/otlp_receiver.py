@@ -180,9 +180,11 @@ class OtlpReceiver:
 
     def endpoint(self, protocol="grpc"):
         """The OTEL_EXPORTER_OTLP_ENDPOINT for `protocol` (the exporter adds /v1/traces
-        for the HTTP protocols)."""
+        for the HTTP protocols); https:// when the receiver was started with
+        --tls-cert."""
         port = self.grpc_port if protocol == "grpc" else self.http_port
-        return f"http://127.0.0.1:{port}"
+        scheme = "https" if "--tls-cert" in self.args else "http"
+        return f"{scheme}://127.0.0.1:{port}"
 
     def traces_url(self):
         return f"http://127.0.0.1:{self.http_port}/v1/traces"
@@ -311,6 +313,18 @@ class Probe:
                 self.process.wait()
         self.process.stdout.close()
         self.log.close()
+
+
+def make_test_certificate(folder, names="IP:127.0.0.1,DNS:localhost"):
+    """A self-signed certificate for `names` (a subjectAltName list), valid for a day:
+    (certificate file, key file) in `folder`, made with the openssl command."""
+    stem = os.path.join(folder, names.replace(":", "_").replace(",", "+"))
+    cert, key = stem + ".cert.pem", stem + ".key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=test receiver", "-addext", f"subjectAltName={names}",
+                    "-keyout", key, "-out", cert],
+                   check=True, capture_output=True, timeout=60)
+    return cert, key
 
 
 def run_probe_once(env, timeout=30):

@@ -1,13 +1,16 @@
 """The OTLP exporter against an independent receiver that decodes with OpenTelemetry's
 own npm schema: every protocol delivers the same spans, gzip works, retries deliver each
-span exactly once, an outage is logged once, and oversized batches are split.
+span exactly once, an outage is logged once, oversized batches are split, and https://
+endpoints verify the receiver's certificate.
 
 Needs RB_OTLP_PROBE (the otlp_export_probe binary) and RB_RECEIVER_DIR (with npm ci done).
 """
 
+import tempfile
 import unittest
 
-from otlp_receiver import OtlpReceiver, Probe, run_probe_once
+from harness import scratch_dir
+from otlp_receiver import OtlpReceiver, Probe, make_test_certificate, run_probe_once
 
 PROTOCOLS = ("grpc", "http/protobuf", "http/json")
 FOUR_MIB = 4 * 1024 * 1024
@@ -179,6 +182,56 @@ class RetriesDeliverExactlyOnce(ReceiverTestCase):
 
     def test_http_json(self):
         self.check("http/json")
+
+
+class ExportOverTls(ReceiverTestCase):
+    """https:// endpoints: the exporter checks the receiver's certificate against
+    OTEL_EXPORTER_OTLP_CERTIFICATE (and its name against the endpoint's host), over gRPC
+    and both HTTP encodings."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.folder = tempfile.mkdtemp(prefix="otlp-tls-", dir=scratch_dir())
+        cls.cert, cls.key = make_test_certificate(cls.folder)
+
+    def setUp(self):
+        self.receiver_args = ("--tls-cert", self.cert, "--tls-key", self.key)
+        super().setUp()
+
+    def test_spans_arrive_when_the_receiver_certificate_is_trusted(self):
+        for protocol in PROTOCOLS:
+            self.assertTrue(self.receiver.endpoint(protocol).startswith("https://"))
+            tag = protocol.replace("/", "-")
+            result = self.export(protocol, f"batch 3 {tag} 10000",
+                                 OTEL_EXPORTER_OTLP_CERTIFICATE=self.cert)
+            self.assertEqual(result["code"], "success", (protocol, result))
+        by_transport = {}
+        for span in self.receiver.spans():
+            by_transport.setdefault(span["transport"], []).append(span["name"])
+        for protocol in PROTOCOLS:
+            tag = protocol.replace("/", "-")
+            self.assertEqual(sorted(by_transport.get(protocol, [])),
+                             [f"{tag}-{i}" for i in range(3)], protocol)
+
+    def test_an_untrusted_certificate_is_refused_and_nothing_is_sent(self):
+        # Without OTEL_EXPORTER_OTLP_CERTIFICATE only the system's CAs are trusted: a
+        # self-signed receiver must be refused, promptly, as a failed export.
+        for protocol in ("grpc", "http/protobuf"):
+            result = self.export(protocol, "batch 2 untrusted 3000")
+            self.assertEqual(result["code"], "failure", (protocol, result))
+            self.assertLess(result["ms"], 5000)
+        self.assertEqual(self.receiver.spans(), [])
+
+    def test_a_trusted_certificate_for_another_name_is_refused(self):
+        # Trusted, but issued for another host than the endpoint's 127.0.0.1.
+        cert, key = make_test_certificate(self.folder, "DNS:collector.example")
+        self.receiver.stop()
+        self.receiver = OtlpReceiver("--tls-cert", cert, "--tls-key", key).start()
+        for protocol in ("grpc", "http/protobuf"):
+            result = self.export(protocol, "batch 2 misnamed 3000",
+                                 OTEL_EXPORTER_OTLP_CERTIFICATE=cert)
+            self.assertEqual(result["code"], "failure", (protocol, result))
+        self.assertEqual(self.receiver.spans(), [])
 
 
 class FailureHandling(ReceiverTestCase):

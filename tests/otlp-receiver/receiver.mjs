@@ -12,10 +12,12 @@
 // tests: --fail-first N, --fail-code CODE, --retry-after-s S, --delay-ms D,
 // --reject-spans N, and POST /control {"fail":..., "fail_code":..., "delay_ms":...,
 // "reject_spans":..., "retry_after_s":...} at run time. GET /stats returns counters.
+// --tls-cert FILE --tls-key FILE serve both ports over TLS instead.
 
-import { appendFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { createServer as createHttp2Server } from "node:http2";
+import { createServer as createHttp2Server, createSecureServer as createHttp2SecureServer } from "node:http2";
+import { createServer as createHttpsServer } from "node:https";
 import { createRequire } from "node:module";
 import { gunzipSync } from "node:zlib";
 import grpc from "@grpc/grpc-js";
@@ -74,6 +76,10 @@ function parseArgs(argv) {
 
 const args = parseArgs(process.argv.slice(2));
 const host = args.host ?? "127.0.0.1";
+// --tls-cert FILE --tls-key FILE: both ports speak TLS (gRPC with ALPN h2, HTTP as HTTPS).
+const tls = args["tls-cert"] && args["tls-key"]
+  ? { cert: readFileSync(args["tls-cert"]), key: readFileSync(args["tls-key"]) }
+  : null;
 const outFile = args.out;
 const requestsFile = args.requests;
 const state = {
@@ -311,7 +317,7 @@ async function handleGrpcStream(stream, rawHeaders) {
 }
 
 function startGrpc(port) {
-  const server = createHttp2Server();
+  const server = tls ? createHttp2SecureServer(tls) : createHttp2Server();
   server.on("stream", (stream, headers) => {
     stream.on("error", () => {});
     handleGrpcStream(stream, headers).catch((e) => grpcError(stream, grpc.status.INTERNAL, String(e?.message ?? e)));
@@ -418,7 +424,7 @@ async function handleControl(req, res) {
 }
 
 function startHttp(port) {
-  const server = createServer((req, res) => {
+  const handle = (req, res) => {
     const path = new URL(req.url, "http://x").pathname;
     const handler =
       req.method === "POST" && path === "/v1/traces"
@@ -431,7 +437,8 @@ function startHttp(port) {
     handler(req, res).catch((e) => {
       if (!res.headersSent) reply(res, 500, String(e?.stack ?? e), "text/plain");
     });
-  });
+  };
+  const server = tls ? createHttpsServer(tls, handle) : createServer(handle);
   server.maxRequestsPerSocket = 0;
   return new Promise((resolve) => server.listen(port, host, () => resolve({ server, port: server.address().port })));
 }
