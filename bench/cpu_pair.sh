@@ -34,15 +34,7 @@ start_side() {
   local name=$1 binary=${2%:*} config=${2##*:}
   RB_BENCH_BIN=$binary
   [ -x "$RB_BENCH_BIN" ] || rb_die "no binary at $RB_BENCH_BIN"
-  case $config in
-    off) rb_start_service "$name" OTEL_SDK_DISABLED=false ;;
-    traced)
-      rb_start_service "$name" OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$RB_SINK_GRPC" \
-        OTEL_TRACES_SAMPLER=always_on
-      ;;
-    recorded) rb_start_service "$name" OTEL_TRACES_EXPORTER=none OTEL_TRACES_SAMPLER=always_on ;;
-    *) rb_die "unknown configuration '$config' (off, recorded or traced)" ;;
-  esac
+  rb_start_configured "$name" "$config"
   SIDE_PID=$RB_PID SIDE_SERVICE=$RB_SERVICE_PID SIDE_PORT=$RB_PORT
 }
 

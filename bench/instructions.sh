@@ -45,16 +45,8 @@ for binary in $RB_INSTR_BINS; do
       "$out" "$binary" >"$wrapper"
     chmod +x "$wrapper"
     RB_BENCH_BIN=$wrapper
-    case $config in
-      off) rb_start_service "run$run" OTEL_SDK_DISABLED=false ;;
-      traced)
-        rb_start_sidecar "sink$run" "$RB_SINK_BIN"
-        rb_start_service "run$run" OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$RB_SINK_GRPC" \
-          OTEL_TRACES_SAMPLER=always_on
-        ;;
-      recorded) rb_start_service "run$run" OTEL_TRACES_EXPORTER=none OTEL_TRACES_SAMPLER=always_on ;;
-      *) rb_die "unknown configuration '$config' (off, recorded or traced)" ;;
-    esac
+    [ "$config" = traced ] && rb_start_sidecar "sink$run" "$RB_SINK_BIN"
+    rb_start_configured "run$run" "$config"
     if [ -z "$seeded" ]; then
       rb_seed
       seeded=1

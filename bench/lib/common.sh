@@ -115,6 +115,23 @@ rb_start_service() {
   rb_die "service $name did not become healthy on port $RB_PORT"
 }
 
+# rb_start_configured NAME CONFIG: rb_start_service in one of the tracing
+# configurations the pair and instruction scripts compare: off (no OTLP endpoint),
+# recorded (always_on, spans recorded and ended, no exporter) or traced (always_on,
+# OTLP/gRPC to the sink rb_start_sidecar started: RB_SINK_GRPC).
+rb_start_configured() {
+  local name=$1 config=$2
+  case $config in
+    off) rb_start_service "$name" OTEL_SDK_DISABLED=false ;;
+    recorded) rb_start_service "$name" OTEL_TRACES_EXPORTER=none OTEL_TRACES_SAMPLER=always_on ;;
+    traced)
+      rb_start_service "$name" OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$RB_SINK_GRPC" \
+        OTEL_TRACES_SAMPLER=always_on
+      ;;
+    *) rb_die "unknown configuration '$config' (off, recorded or traced)" ;;
+  esac
+}
+
 # Stops the service (SIGTERM: graceful, flushes spans and logs the export totals).
 # Sets RB_STOP (how it ended: "exit=N after Ss", or "killed after 40s" when it did not
 # stop in time) so that a measurement can say when a shutdown went wrong.
