@@ -29,6 +29,19 @@ int hex_digit(char c) noexcept {
 
 }  // namespace
 
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) noexcept {
+  if (text.size() <= max_bytes) return text;
+  std::size_t keep = max_bytes;
+  // Back up over continuation bytes (10xxxxxx) so a multi-byte character is not split;
+  // at most three, since no well-formed character has more.
+  for (int i = 0; i < 3 && keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xc0) == 0x80;
+       ++i) {
+    --keep;
+  }
+  if ((static_cast<unsigned char>(text[keep]) & 0xc0) == 0x80) keep = max_bytes;  // not UTF-8
+  return text.substr(0, keep);
+}
+
 std::string_view trim_ows(std::string_view text) noexcept {
   return trim_if(text, is_ows);
 }

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstdint>
 
+#include "telemetry/text.hpp"
+
 namespace telemetry::logs {
 
 namespace {
@@ -189,16 +191,8 @@ bool pretty_needs_quotes(std::string_view text) noexcept {
 }
 
 Truncated truncate_utf8(std::string_view text, std::size_t max_bytes) noexcept {
-  if (text.size() <= max_bytes) return {text, 0};
-  std::size_t keep = max_bytes;
-  // Back up over continuation bytes so a multi-byte character is not split; at most
-  // three, since no well-formed character has more.
-  for (int i = 0; i < 3 && keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xc0) == 0x80;
-       ++i) {
-    --keep;
-  }
-  if ((static_cast<unsigned char>(text[keep]) & 0xc0) == 0x80) keep = max_bytes;  // not UTF-8
-  return {text.substr(0, keep), text.size() - keep};
+  const std::string_view kept = text::utf8_prefix(text, max_bytes);
+  return {kept, text.size() - kept.size()};
 }
 
 void append_truncation_marker(std::string& out, std::size_t cut_bytes) {

@@ -30,10 +30,4 @@ bool parse_hex(std::string_view text, std::uint8_t* bytes, std::size_t count) no
   return true;
 }
 
-bool all_zero(const std::uint8_t* bytes, std::size_t count) noexcept {
-  std::uint8_t acc = 0;
-  for (std::size_t i = 0; i < count; ++i) acc |= bytes[i];
-  return acc == 0;
-}
-
 }  // namespace telemetry::detail

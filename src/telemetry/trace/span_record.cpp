@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <cstring>
 
+#include "telemetry/text.hpp"
+
 namespace telemetry::detail {
 
 namespace {
 
-// The entry for `key`: the existing one, a reused leftover, or a new one; null when
-// the count limit is reached (counted as dropped).
 // The bit for `key` in SpanRecord::key_bits, from its length and first and last 8 bytes.
 std::uint64_t key_bit(std::string_view key) noexcept {
   const std::size_t size = key.size();
@@ -24,6 +24,8 @@ std::uint64_t key_bit(std::string_view key) noexcept {
   return std::uint64_t{1} << (mixed >> 58);
 }
 
+// The entry for `key`: the existing one, a reused leftover, or a new one; null when
+// the count limit is reached (counted as dropped).
 Attribute* slot_for(SpanRecord& record, const SpanLimits& limits, std::string_view key) {
   Attributes& attributes = record.data.attributes;
   const std::uint64_t bit = key_bit(key);
@@ -55,11 +57,7 @@ void truncate_value(AttributeValue& value, std::size_t limit) noexcept {
 }  // namespace
 
 void truncate_utf8(std::string& text, std::size_t limit) noexcept {
-  if (text.size() <= limit) return;
-  std::size_t cut = limit;
-  // Back off over continuation bytes (10xxxxxx) so no character is split.
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80) --cut;
-  text.resize(cut);
+  text.resize(text::utf8_prefix(text, limit).size());
 }
 
 UnixNanos now_for(const SpanRecord& record) noexcept {
@@ -123,12 +121,7 @@ void set_attribute(SpanRecord& record, const SpanLimits& limits, std::string_vie
                    std::string_view value) {
   Attribute* slot = slot_for(record, limits, key);
   if (slot == nullptr) return;
-  if (value.size() > limits.attribute_value_length) {
-    std::string cut(value);
-    truncate_utf8(cut, limits.attribute_value_length);
-    slot->value = std::move(cut);
-    return;
-  }
+  value = text::utf8_prefix(value, limits.attribute_value_length);
   if (auto* text = std::get_if<std::string>(&slot->value)) {
     text->assign(value.data(), value.size());
   } else {

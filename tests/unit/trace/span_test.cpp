@@ -232,10 +232,13 @@ TEST(Span, LengthLimitNeverSplitsAUtf8Character) {
   Span span = setup.tracer().start_span("s", SpanKind::internal, SpanContext{});
   span.set_attribute("word", "\xc3\xa9\xc3\xa9");  // "éé", 4 bytes
   span.set_attribute("long", "abcdef");
+  span.set_attribute("not.utf8", "\x80\x80\x80\x80\x80");  // no character to keep whole
   span.end();
   const auto spans = setup.spans();
   EXPECT_EQ(std::get<std::string>(*find(spans[0].attributes, "word")), "\xc3\xa9");
   EXPECT_EQ(std::get<std::string>(*find(spans[0].attributes, "long")), "abc");
+  // Cut at the limit, not emptied: the exporter then shows each byte as U+FFFD.
+  EXPECT_EQ(std::get<std::string>(*find(spans[0].attributes, "not.utf8")), "\x80\x80\x80");
 }
 
 TEST(Span, EventAndLinkLimitsCountDrops) {
