@@ -334,28 +334,27 @@ ProtoWireEncoder::ProtoWireEncoder(const Resource& resource) {
 
 // ExportTraceServiceRequest.resource_spans(1) { resource(1), scope_spans(2) { scope(1),
 // spans(2)... } } around `spans_bytes` of framed spans.
-std::size_t ProtoWireEncoder::envelope_size(std::size_t spans_bytes) const noexcept {
-  const std::size_t scope_spans = 1 + varint_size(scope_.size()) + scope_.size() + spans_bytes;
-  const std::size_t resource_spans = 1 + varint_size(resource_.size()) + resource_.size() + 1 +
-                                     varint_size(scope_spans) + scope_spans;
-  return 1 + varint_size(resource_spans) + resource_spans;
+ProtoWireEncoder::Envelope ProtoWireEncoder::envelope(std::size_t spans_bytes) const noexcept {
+  Envelope lengths;
+  lengths.scope_spans = 1 + varint_size(scope_.size()) + scope_.size() + spans_bytes;
+  lengths.resource_spans = 1 + varint_size(resource_.size()) + resource_.size() + 1 +
+                           varint_size(lengths.scope_spans) + lengths.scope_spans;
+  lengths.request_size = 1 + varint_size(lengths.resource_spans) + lengths.resource_spans;
+  return lengths;
 }
 
 void ProtoWireEncoder::append_request(std::size_t first, std::size_t count) {
   const std::size_t begin = first == 0 ? 0 : span_ends_[first - 1];
   const std::size_t end = span_ends_[first + count - 1];
-  const std::size_t spans_bytes = end - begin;
-  const std::size_t scope_spans = 1 + varint_size(scope_.size()) + scope_.size() + spans_bytes;
-  const std::size_t resource_spans = 1 + varint_size(resource_.size()) + resource_.size() + 1 +
-                                     varint_size(scope_spans) + scope_spans;
+  const Envelope lengths = envelope(end - begin);
   Range range;
   range.offset = out_.size();
   write_into(out_, 4 * kFieldOverhead + resource_.size() + scope_.size(), [&](Writer& out) {
     out.tag(1, kLengthDelimited);
-    out.varint(resource_spans);
+    out.varint(lengths.resource_spans);
     out.bytes(1, resource_);
     out.tag(2, kLengthDelimited);
-    out.varint(scope_spans);
+    out.varint(lengths.scope_spans);
     out.bytes(1, scope_);
   });
   for (std::size_t i = first; i < first + count; ++i) out_.append(pieces_[i]);

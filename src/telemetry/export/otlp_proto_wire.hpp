@@ -49,7 +49,17 @@ class ProtoWireEncoder {
   };
   std::vector<Range> requests_;
 
-  std::size_t envelope_size(std::size_t spans_bytes) const noexcept;
+  // The content lengths of a request's ResourceSpans and ScopeSpans around
+  // `spans_bytes` of framed spans, and the whole request's size.
+  struct Envelope {
+    std::size_t resource_spans = 0;
+    std::size_t scope_spans = 0;
+    std::size_t request_size = 0;
+  };
+  Envelope envelope(std::size_t spans_bytes) const noexcept;
+  std::size_t envelope_size(std::size_t spans_bytes) const noexcept {
+    return envelope(spans_bytes).request_size;
+  }
   void append_request(std::size_t first, std::size_t count);
 };
 
