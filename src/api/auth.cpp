@@ -45,7 +45,6 @@ domain::User authenticate_on_pool(const telemetry::Context& ctx, domain::Account
                                   std::string_view token) {
   try {
     domain::User user = accounts.authenticate(ctx, token);
-    ctx.set_user_id(user.id);
     return user;
   } catch (const domain::DomainError& error) {
     if (error.code() != domain::ErrorCode::unauthorized) throw;
@@ -68,19 +67,18 @@ domain::Credentials read_credentials(const http::Request& request) {
 awaitable<http::Response> register_user(Dependencies& deps, http::Request& request,
                                         const telemetry::Context& ctx) {
   const domain::Credentials credentials = read_credentials(request);
-  auto& accounts = deps.storage.accounts();
+  auto& accounts = deps.services.accounts();
   const domain::User user =
-      co_await call_domain(deps.db, [&] { return accounts.register_user(ctx, credentials); });
+      co_await call_domain(deps.executor, [&] { return accounts.register_user(ctx, credentials); });
   co_return http::json_response(beast_http::status::created, to_json(user));
 }
 
 awaitable<http::Response> login(Dependencies& deps, http::Request& request,
                                 const telemetry::Context& ctx) {
   const domain::Credentials credentials = read_credentials(request);
-  auto& accounts = deps.storage.accounts();
+  auto& accounts = deps.services.accounts();
   const domain::Session session =
-      co_await call_domain(deps.db, [&] { return accounts.login(ctx, credentials); });
-  ctx.set_user_id(session.user.id);
+      co_await call_domain(deps.executor, [&] { return accounts.login(ctx, credentials); });
   co_return http::json_response(beast_http::status::ok,
                                 boost::json::object{{"token", session.token},
                                                     {"expires_at", session.expires_at},
@@ -90,9 +88,9 @@ awaitable<http::Response> login(Dependencies& deps, http::Request& request,
 awaitable<http::Response> logout(Dependencies& deps, http::Request& request,
                                  const telemetry::Context& ctx) {
   // Authenticated first so that a bad token is a 401, as on every other route.
-  auto& accounts = deps.storage.accounts();
-  co_await with_user(deps, request, ctx,
-                     [&](const domain::User&) { accounts.logout(ctx, bearer_token(request)); });
+  auto& accounts = deps.services.accounts();
+  const std::string_view token = bearer_token(request);
+  co_await with_user(deps, token, ctx, [&](const domain::User&) { accounts.logout(ctx, token); });
   co_return http::empty_response(beast_http::status::no_content);
 }
 

@@ -1,13 +1,13 @@
 #pragma once
 // Who is calling: the Bearer token of the Authorization header, checked by the
-// account service on the database pool. Every authenticated handler starts here.
+// account service on the executor. Every authenticated handler starts here.
 
 #include <boost/asio/awaitable.hpp>
 #include <string_view>
 #include <type_traits>
 
+#include "api/dependencies.hpp"
 #include "api/domain_call.hpp"
-#include "api/routes.hpp"
 #include "domain/account_service.hpp"
 #include "domain/entities.hpp"
 #include "http/error.hpp"
@@ -25,29 +25,31 @@ http::ApiError unauthorized(std::string_view message, bool token_presented);
 std::string_view bearer_token(const http::Request& request);
 
 // The token's user, for use inside a database job; 401 when the token is unknown or
-// expired. Sets ctx's user id so that the request's later log lines and its span name
-// the user.
+// expired. The account service records the user on ctx's request identity, so the
+// request's later log lines and its span name the user.
 domain::User authenticate_on_pool(const telemetry::Context& ctx, domain::AccountService& accounts,
                                   std::string_view token);
 
 // Every authenticated handler goes through here: checks the Bearer token and runs
-// `use_case(user)` in the same job on the database pool, so a request makes one trip
-// to the pool instead of two (each trip is two thread hand-offs). `use_case` runs only
-// once the caller is known, so a request with a bad token gets its 401 before its body
-// or path is looked at; it may validate the request (an http::ApiError passes through
-// unchanged) and its DomainError becomes the API error, as with call_domain.
+// `use_case(user)` in the same job on the executor, so a request makes one trip to
+// the database threads instead of two (each trip is two thread hand-offs). The
+// handler takes the token (bearer_token: 401 for a missing header) and reads and
+// validates its path and body on the I/O thread before calling this, so bad input
+// never takes a database slot. `use_case`'s DomainError becomes the API error, as
+// with call_domain.
 //
-//   const domain::Board board = co_await with_user(deps, request, ctx,
+//   const std::string_view token = bearer_token(request);
+//   const auto board_id = path_id(request, "id", "board");
+//   const domain::Board board = co_await with_user(deps, token, ctx,
 //       [&](const domain::User& user) { return boards.get(ctx, user.id, board_id); });
 //
-// `use_case` must be awaited in the same expression (see DbExecutor::run).
+// `use_case` must be awaited in the same expression (see storage::Executor::run).
 template <class F>
 boost::asio::awaitable<std::invoke_result_t<F&, const domain::User&>> with_user(
-    Dependencies& deps, const http::Request& request, const telemetry::Context& ctx, F&& use_case) {
-  const std::string_view token = bearer_token(request);
-  domain::AccountService& accounts = deps.storage.accounts();
+    Dependencies& deps, std::string_view token, const telemetry::Context& ctx, F&& use_case) {
+  domain::AccountService& accounts = deps.services.accounts();
   const auto job = [&] { return use_case(authenticate_on_pool(ctx, accounts, token)); };
-  co_return co_await call_domain(deps.db, job);
+  co_return co_await call_domain(deps.executor, job);
 }
 
 }  // namespace api

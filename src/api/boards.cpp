@@ -49,24 +49,28 @@ domain::Page read_page(const http::Request& request) {
   return page;
 }
 
-// The request is read inside the with_user job, after authentication, so that a bad
-// token is a 401 whatever else is wrong with the request.
+// Each handler takes the token, then reads and validates the path and body on the
+// I/O thread, and only then runs the use case on the executor.
 
 awaitable<http::Response> create_board(Dependencies& deps, http::Request& request,
                                        const telemetry::Context& ctx) {
-  auto& boards = deps.storage.boards();
-  const domain::Board board = co_await with_user(deps, request, ctx, [&](const domain::User& user) {
-    return boards.create(ctx, user.id, read_draft(request));
+  const std::string_view token = bearer_token(request);
+  const domain::BoardDraft draft = read_draft(request);
+  auto& boards = deps.services.boards();
+  const domain::Board board = co_await with_user(deps, token, ctx, [&](const domain::User& user) {
+    return boards.create(ctx, user.id, draft);
   });
   co_return http::json_response(beast_http::status::created, to_json(board));
 }
 
 awaitable<http::Response> list_boards(Dependencies& deps, http::Request& request,
                                       const telemetry::Context& ctx) {
-  auto& boards = deps.storage.boards();
+  const std::string_view token = bearer_token(request);
+  const domain::Page page = read_page(request);
+  auto& boards = deps.services.boards();
   const domain::BoardList list = co_await with_user(
-      deps, request, ctx,
-      [&](const domain::User& user) { return boards.list_mine(ctx, user.id, read_page(request)); });
+      deps, token, ctx,
+      [&](const domain::User& user) { return boards.list_mine(ctx, user.id, page); });
   boost::json::array items;
   items.reserve(list.boards.size());
   for (const auto& board : list.boards) items.push_back(to_json(board));
@@ -79,29 +83,34 @@ awaitable<http::Response> list_boards(Dependencies& deps, http::Request& request
 
 awaitable<http::Response> get_board(Dependencies& deps, http::Request& request,
                                     const telemetry::Context& ctx) {
-  auto& boards = deps.storage.boards();
-  const domain::Board board = co_await with_user(deps, request, ctx, [&](const domain::User& user) {
-    return boards.get(ctx, user.id, path_id(request, "id", "board"));
+  const std::string_view token = bearer_token(request);
+  const auto board_id = path_id(request, "id", "board");
+  auto& boards = deps.services.boards();
+  const domain::Board board = co_await with_user(deps, token, ctx, [&](const domain::User& user) {
+    return boards.get(ctx, user.id, board_id);
   });
   co_return http::json_response(beast_http::status::ok, to_json(board));
 }
 
 awaitable<http::Response> update_board(Dependencies& deps, http::Request& request,
                                        const telemetry::Context& ctx) {
-  auto& boards = deps.storage.boards();
-  const domain::Board board = co_await with_user(deps, request, ctx, [&](const domain::User& user) {
-    const auto board_id = path_id(request, "id", "board");
-    return boards.update(ctx, user.id, board_id, read_patch(request));
+  const std::string_view token = bearer_token(request);
+  const auto board_id = path_id(request, "id", "board");
+  const domain::BoardPatch patch = read_patch(request);
+  auto& boards = deps.services.boards();
+  const domain::Board board = co_await with_user(deps, token, ctx, [&](const domain::User& user) {
+    return boards.update(ctx, user.id, board_id, patch);
   });
   co_return http::json_response(beast_http::status::ok, to_json(board));
 }
 
 awaitable<http::Response> delete_board(Dependencies& deps, http::Request& request,
                                        const telemetry::Context& ctx) {
-  auto& boards = deps.storage.boards();
-  co_await with_user(deps, request, ctx, [&](const domain::User& user) {
-    boards.remove(ctx, user.id, path_id(request, "id", "board"));
-  });
+  const std::string_view token = bearer_token(request);
+  const auto board_id = path_id(request, "id", "board");
+  auto& boards = deps.services.boards();
+  co_await with_user(deps, token, ctx,
+                     [&](const domain::User& user) { boards.remove(ctx, user.id, board_id); });
   co_return http::empty_response(beast_http::status::no_content);
 }
 

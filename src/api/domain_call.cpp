@@ -35,14 +35,15 @@ http::ApiError to_api_error(const domain::DomainError& error) {
     case ErrorCode::username_taken:
     case ErrorCode::conflict:
       return http::ApiError(beast_http::status::conflict, code, error.message());
-    case ErrorCode::overloaded: {
-      http::ApiError api_error(beast_http::status::service_unavailable, code, error.message());
-      api_error.headers.emplace_back("Retry-After", "1");
-      return api_error;
-    }
   }
   return http::ApiError(beast_http::status::internal_server_error, "internal_error",
                         "internal error");
+}
+
+http::ApiError overloaded_error(const storage::Overloaded& refusal) {
+  http::ApiError api_error(beast_http::status::service_unavailable, "overloaded", refusal.what());
+  api_error.headers.emplace_back("Retry-After", "1");
+  return api_error;
 }
 
 }  // namespace api

@@ -86,50 +86,53 @@ http::Response element_list_response(const telemetry::Context& ctx,
   return response;
 }
 
-// The request is read inside the with_user job, after authentication, so that a bad
-// token is a 401 whatever else is wrong with the request.
+// Each handler takes the token, then reads and validates the path and body on the
+// I/O thread, and only then runs the use case on the executor.
 
 awaitable<http::Response> list_elements(Dependencies& deps, http::Request& request,
                                         const telemetry::Context& ctx) {
-  auto& elements = deps.storage.elements();
-  const std::vector<domain::Element> list =
-      co_await with_user(deps, request, ctx, [&](const domain::User& user) {
-        return elements.list(ctx, user.id, path_id(request, "id", "board"));
-      });
+  const std::string_view token = bearer_token(request);
+  const auto board_id = path_id(request, "id", "board");
+  auto& elements = deps.services.elements();
+  const std::vector<domain::Element> list = co_await with_user(
+      deps, token, ctx,
+      [&](const domain::User& user) { return elements.list(ctx, user.id, board_id); });
   co_return element_list_response(ctx, list);
 }
 
 awaitable<http::Response> create_element(Dependencies& deps, http::Request& request,
                                          const telemetry::Context& ctx) {
-  auto& elements = deps.storage.elements();
-  const domain::Element element =
-      co_await with_user(deps, request, ctx, [&](const domain::User& user) {
-        const auto board_id = path_id(request, "id", "board");
-        return elements.create(ctx, user.id, board_id, read_draft(parse_json_body(request)));
-      });
+  const std::string_view token = bearer_token(request);
+  const auto board_id = path_id(request, "id", "board");
+  const domain::ElementDraft draft = read_draft(parse_json_body(request));
+  auto& elements = deps.services.elements();
+  const domain::Element element = co_await with_user(
+      deps, token, ctx,
+      [&](const domain::User& user) { return elements.create(ctx, user.id, board_id, draft); });
   co_return http::json_response(beast_http::status::created, to_json(element));
 }
 
 awaitable<http::Response> get_element(Dependencies& deps, http::Request& request,
                                       const telemetry::Context& ctx) {
-  auto& elements = deps.storage.elements();
-  const domain::Element element =
-      co_await with_user(deps, request, ctx, [&](const domain::User& user) {
-        const auto board_id = path_id(request, "id", "board");
-        const auto element_id = path_id(request, "element_id", "element");
-        return elements.get(ctx, user.id, board_id, element_id);
-      });
+  const std::string_view token = bearer_token(request);
+  const auto board_id = path_id(request, "id", "board");
+  const auto element_id = path_id(request, "element_id", "element");
+  auto& elements = deps.services.elements();
+  const domain::Element element = co_await with_user(
+      deps, token, ctx,
+      [&](const domain::User& user) { return elements.get(ctx, user.id, board_id, element_id); });
   co_return http::json_response(beast_http::status::ok, to_json(element));
 }
 
 awaitable<http::Response> update_element(Dependencies& deps, http::Request& request,
                                          const telemetry::Context& ctx) {
-  auto& elements = deps.storage.elements();
+  const std::string_view token = bearer_token(request);
+  const auto board_id = path_id(request, "id", "board");
+  const auto element_id = path_id(request, "element_id", "element");
+  const domain::ElementPatch patch = read_patch(parse_json_body(request));
+  auto& elements = deps.services.elements();
   const domain::Element element =
-      co_await with_user(deps, request, ctx, [&](const domain::User& user) {
-        const auto board_id = path_id(request, "id", "board");
-        const auto element_id = path_id(request, "element_id", "element");
-        const domain::ElementPatch patch = read_patch(parse_json_body(request));
+      co_await with_user(deps, token, ctx, [&](const domain::User& user) {
         return elements.update(ctx, user.id, board_id, element_id, patch);
       });
   co_return http::json_response(beast_http::status::ok, to_json(element));
@@ -137,10 +140,11 @@ awaitable<http::Response> update_element(Dependencies& deps, http::Request& requ
 
 awaitable<http::Response> delete_element(Dependencies& deps, http::Request& request,
                                          const telemetry::Context& ctx) {
-  auto& elements = deps.storage.elements();
-  co_await with_user(deps, request, ctx, [&](const domain::User& user) {
-    const auto board_id = path_id(request, "id", "board");
-    const auto element_id = path_id(request, "element_id", "element");
+  const std::string_view token = bearer_token(request);
+  const auto board_id = path_id(request, "id", "board");
+  const auto element_id = path_id(request, "element_id", "element");
+  auto& elements = deps.services.elements();
+  co_await with_user(deps, token, ctx, [&](const domain::User& user) {
     elements.remove(ctx, user.id, board_id, element_id);
   });
   co_return http::empty_response(beast_http::status::no_content);

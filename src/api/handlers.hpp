@@ -1,11 +1,11 @@
 #pragma once
 // Shared by the per-resource files: how a handler is put on the router, and each
-// file's registration function (called by register_routes).
+// file's registration function (register_routes calls them all).
 
 #include <boost/asio/awaitable.hpp>
 #include <string>
 
-#include "api/routes.hpp"
+#include "api/dependencies.hpp"
 #include "http/request.hpp"
 #include "http/router.hpp"
 #include "telemetry/context.hpp"

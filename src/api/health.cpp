@@ -2,7 +2,7 @@
 #include <boost/json/object.hpp>
 
 #include "api/handlers.hpp"
-#include "domain/errors.hpp"
+#include "api/routes.hpp"
 #include "http/error.hpp"
 #include "http/response.hpp"
 
@@ -20,10 +20,10 @@ awaitable<http::Response> health(Dependencies&, http::Request&, const telemetry:
 awaitable<http::Response> ready(Dependencies& deps, http::Request&, const telemetry::Context& ctx) {
   bool answered = false;
   try {
-    answered = co_await deps.db.run([&] { return deps.storage.ping(ctx); });
-  } catch (const domain::DomainError& error) {
-    // The pool's queue is full: not ready to take more work right now.
-    ctx.warn("api", "readiness check refused", {{"reason", error.message()}});
+    answered = co_await deps.executor.run([&] { return deps.database_answers(ctx); });
+  } catch (const storage::Overloaded& refusal) {
+    // The executor's queue is full: not ready to take more work right now.
+    ctx.warn("api", "readiness check refused", {{"reason", refusal.what()}});
   }
   if (!answered) {
     http::ApiError error(beast_http::status::service_unavailable, "not_ready",
@@ -36,9 +36,15 @@ awaitable<http::Response> ready(Dependencies& deps, http::Request&, const teleme
 
 }  // namespace
 
+const std::vector<std::string>& health_check_routes() {
+  static const std::vector<std::string> routes{"/health", "/ready"};
+  return routes;
+}
+
 void register_health_routes(http::Router& router, Dependencies& deps) {
-  add_route(router, beast_http::verb::get, "/health", deps, health);
-  add_route(router, beast_http::verb::get, "/ready", deps, ready);
+  const auto& routes = health_check_routes();
+  add_route(router, beast_http::verb::get, routes[0], deps, health);
+  add_route(router, beast_http::verb::get, routes[1], deps, ready);
 }
 
 }  // namespace api

@@ -18,16 +18,31 @@ using Need = ObjectReader::Need;
 
 namespace {
 
-// The request is read inside the with_user job, after authentication, so that a bad
-// token is a 401 whatever else is wrong with the request.
+// Each handler takes the token, then reads and validates the path and body on the
+// I/O thread, and only then runs the use case on the executor.
+
+struct NewMember {
+  std::string username;
+  std::string role;
+};
+
+NewMember read_new_member(const http::Request& request) {
+  const auto body = parse_json_body(request);
+  ObjectReader reader(require_object(body));
+  auto username = reader.string("username", Need::required);
+  auto role = reader.string("role", Need::required);
+  reader.finish();
+  return {std::move(*username), std::move(*role)};
+}
 
 awaitable<http::Response> list_members(Dependencies& deps, http::Request& request,
                                        const telemetry::Context& ctx) {
-  auto& boards = deps.storage.boards();
-  const std::vector<domain::Member> members =
-      co_await with_user(deps, request, ctx, [&](const domain::User& user) {
-        return boards.list_members(ctx, user.id, path_id(request, "id", "board"));
-      });
+  const std::string_view token = bearer_token(request);
+  const auto board_id = path_id(request, "id", "board");
+  auto& boards = deps.services.boards();
+  const std::vector<domain::Member> members = co_await with_user(
+      deps, token, ctx,
+      [&](const domain::User& user) { return boards.list_members(ctx, user.id, board_id); });
   boost::json::array items;
   items.reserve(members.size());
   for (const auto& member : members) items.push_back(to_json(member));
@@ -37,26 +52,23 @@ awaitable<http::Response> list_members(Dependencies& deps, http::Request& reques
 
 awaitable<http::Response> add_member(Dependencies& deps, http::Request& request,
                                      const telemetry::Context& ctx) {
-  auto& boards = deps.storage.boards();
-  const domain::Member member =
-      co_await with_user(deps, request, ctx, [&](const domain::User& user) {
-        const auto board_id = path_id(request, "id", "board");
-        const auto body = parse_json_body(request);
-        ObjectReader reader(require_object(body));
-        auto username = reader.string("username", Need::required);
-        auto role = reader.string("role", Need::required);
-        reader.finish();
-        return boards.add_member(ctx, user.id, board_id, *username, *role);
-      });
+  const std::string_view token = bearer_token(request);
+  const auto board_id = path_id(request, "id", "board");
+  const NewMember wanted = read_new_member(request);
+  auto& boards = deps.services.boards();
+  const domain::Member member = co_await with_user(deps, token, ctx, [&](const domain::User& user) {
+    return boards.add_member(ctx, user.id, board_id, wanted.username, wanted.role);
+  });
   co_return http::json_response(beast_http::status::created, to_json(member));
 }
 
 awaitable<http::Response> remove_member(Dependencies& deps, http::Request& request,
                                         const telemetry::Context& ctx) {
-  auto& boards = deps.storage.boards();
-  co_await with_user(deps, request, ctx, [&](const domain::User& user) {
-    const auto board_id = path_id(request, "id", "board");
-    const auto member_id = path_id(request, "user_id", "member");
+  const std::string_view token = bearer_token(request);
+  const auto board_id = path_id(request, "id", "board");
+  const auto member_id = path_id(request, "user_id", "member");
+  auto& boards = deps.services.boards();
+  co_await with_user(deps, token, ctx, [&](const domain::User& user) {
     boards.remove_member(ctx, user.id, board_id, member_id);
   });
   co_return http::empty_response(beast_http::status::no_content);

@@ -1,24 +1,19 @@
 #pragma once
-// The API's entry point: what the handlers need, and the one call that puts them on
-// the router. The app builds Dependencies once and keeps it alive as long as the
-// server runs (handlers hold a reference to it).
+// The API's one entry point: puts every route of docs/api.md on the router.
 
-#include "api/client_log_options.hpp"
+#include <string>
+#include <vector>
+
+#include "api/dependencies.hpp"
 #include "http/router.hpp"
-#include "storage/db_executor.hpp"
-#include "storage/storage.hpp"
-#include "telemetry/logs/logger.hpp"
 
 namespace api {
 
-struct Dependencies {
-  storage::Storage& storage;  // the services: accounts(), boards(), elements()
-  storage::DbExecutor& db;    // where every service call runs (storage.executor())
-  const telemetry::logs::Logger& logger;
-  ClientLogOptions client_logs;
-};
-
-// Registers every route of docs/api.md. `deps` must outlive the router.
+// `deps` must outlive the router.
 void register_routes(http::Router& router, Dependencies& deps);
+
+// The health checks' routes (GET): polled every few seconds by orchestrators, so the
+// app serves them quietly (debug-level access lines) and never samples them.
+const std::vector<std::string>& health_check_routes();
 
 }  // namespace api

@@ -13,8 +13,9 @@ namespace {
 
 awaitable<http::Response> me(Dependencies& deps, http::Request& request,
                              const telemetry::Context& ctx) {
+  const std::string_view token = bearer_token(request);
   const domain::User user =
-      co_await with_user(deps, request, ctx, [](const domain::User& caller) { return caller; });
+      co_await with_user(deps, token, ctx, [](const domain::User& caller) { return caller; });
   co_return http::json_response(beast_http::status::ok, to_json(user));
 }
 

@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  auto telemetry = app::setup_telemetry([](const char* name) { return std::getenv(name); });
+  auto telemetry = app::setup_telemetry([](const char* name) { return std::getenv(name); },
+                                        app::unsampled_routes());
   if (const auto* error = std::get_if<app::TelemetryError>(&telemetry)) {
     std::fprintf(stderr, "realtime-board-api: invalid configuration: %s\n", error->message.c_str());
     return 2;

@@ -8,8 +8,9 @@
 
 #include "api/routes.hpp"
 #include "app/debug_routes.hpp"
+#include "domain/services.hpp"
 #include "http/server.hpp"
-#include "storage/storage.hpp"
+#include "storage/open_backend.hpp"
 
 namespace app {
 
@@ -33,31 +34,37 @@ http::ServerOptions server_options(const Config& config) {
   options.header_timeout = config.header_timeout;
   options.body_timeout = config.body_timeout;
   options.idle_timeout = config.idle_timeout;
+  options.exchange.quiet_routes = api::health_check_routes();
   return options;
 }
 
 // Start-up work (migrations) is traced like a request, under one "startup" span.
-storage::Storage open_storage(const Config& config, Telemetry& telemetry) {
+std::unique_ptr<storage::Backend> open_storage(const Config& config, Telemetry& telemetry) {
   telemetry::Span span = telemetry.tracing->tracer().start_span(
       "startup", telemetry::SpanKind::internal, telemetry::SpanContext{});
   telemetry::RequestIdentity identity{"startup", std::nullopt};
   const telemetry::Context ctx(*telemetry.logger, span, identity);
-  storage::StorageOptions options;
+  storage::BackendOptions options;
   options.threads = config.db_threads;
   options.max_pending = config.db_queue_limit;
-  options.accounts = account_options(config);
-  return storage::open(ctx, config.database_url, options);
+  return storage::open_backend(ctx, config.database_url, options);
 }
 
 }  // namespace
+
+std::vector<std::string> unsampled_routes() {
+  std::vector<std::string> names;
+  for (const auto& route : api::health_check_routes()) names.push_back("GET " + route);
+  return names;
+}
 
 int run_service(const Config& config, Telemetry& telemetry) {
   const auto& logger = *telemetry.logger;
   telemetry.log_startup();
 
-  std::optional<storage::Storage> storage;
+  std::unique_ptr<storage::Backend> storage;
   try {
-    storage.emplace(open_storage(config, telemetry));
+    storage = open_storage(config, telemetry);
   } catch (const std::exception& failure) {
     logger.error("app", "cannot open the database",
                  {{"database_url", config.database_url}, {"error", failure.what()}});
@@ -67,7 +74,11 @@ int run_service(const Config& config, Telemetry& telemetry) {
   api::ClientLogOptions client_logs;
   client_logs.rate_requests = config.client_log_requests;
   client_logs.rate_window = config.client_log_window;
-  api::Dependencies dependencies{*storage, storage->executor(), logger, client_logs};
+  domain::Services services(storage->repositories(), account_options(config));
+  api::Dependencies dependencies{
+      services, storage->executor(),
+      [&storage = *storage](const telemetry::Context& ctx) { return storage.ping(ctx); }, logger,
+      client_logs};
   http::Router router;
   api::register_routes(router, dependencies);
   if (config.debug_faults) register_fault_route(router);
@@ -118,7 +129,7 @@ int run_service(const Config& config, Telemetry& telemetry) {
   for (auto& thread : threads) thread.join();
 
   storage->executor().drain();  // every database job already admitted runs to its end
-  storage.reset();
+  storage.reset();              // closes the database before the services go
   logger.info("app", "stopped");
   return 0;
 }

@@ -23,7 +23,8 @@ std::unique_ptr<telemetry::SpanExporter> make_exporter(telemetry::ExporterKind k
 
 }  // namespace
 
-std::variant<Telemetry, TelemetryError> setup_telemetry(const telemetry::EnvLookup& getenv) {
+std::variant<Telemetry, TelemetryError> setup_telemetry(
+    const telemetry::EnvLookup& getenv, const std::vector<std::string>& unsampled_spans) {
   auto log_options = telemetry::logs::LoggerOptions::from_env(getenv, isatty(STDOUT_FILENO) == 1);
   if (!log_options) return TelemetryError{log_options.error()};
   auto logger = telemetry::logs::try_make_logger(std::move(*log_options));
@@ -56,8 +57,7 @@ std::variant<Telemetry, TelemetryError> setup_telemetry(const telemetry::EnvLook
     }
   }
   auto sampler = std::make_unique<telemetry::http::HealthCheckSampler>(
-      telemetry::make_sampler(config.sampler),
-      std::vector<std::string>{"GET /health", "GET /ready"});
+      telemetry::make_sampler(config.sampler), unsampled_spans);
   result.sampler_description = sampler->description();
   result.tracing = telemetry::TracerProvider::create(std::move(config), std::move(resource),
                                                      std::move(processors), std::move(sampler));

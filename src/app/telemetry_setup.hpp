@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "telemetry/logs/async_logger.hpp"
 #include "telemetry/trace/tracer.hpp"
@@ -31,6 +32,8 @@ struct TelemetryError {
   std::string message;  // starts with the variable's name
 };
 
-std::variant<Telemetry, TelemetryError> setup_telemetry(const telemetry::EnvLookup& getenv);
+// `unsampled_spans`: span names never sampled whatever the sampler says ("GET /health").
+std::variant<Telemetry, TelemetryError> setup_telemetry(
+    const telemetry::EnvLookup& getenv, const std::vector<std::string>& unsampled_spans);
 
 }  // namespace app

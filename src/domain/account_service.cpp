@@ -1,7 +1,5 @@
 #include "domain/account_service.hpp"
 
-#include <sodium.h>
-
 #include "domain/errors.hpp"
 #include "domain/secrets.hpp"
 #include "domain/validation.hpp"
@@ -22,14 +20,6 @@ DomainError bad_token() {
 }
 
 }  // namespace
-
-PasswordCost PasswordCost::interactive() noexcept {
-  return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
-}
-
-PasswordCost PasswordCost::minimal() noexcept {
-  return {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
-}
 
 AccountService::AccountService(UserRepository& users, SessionRepository& sessions,
                                AccountOptions options)
@@ -88,7 +78,7 @@ Session AccountService::login(const telemetry::Context& ctx, const Credentials& 
   session.user = found->user;
   sessions_.remove_expired(ctx, now_ms);
   sessions_.insert(ctx, secrets::token_hash(session.token), session.user.id, now_ms, expires_ms);
-  ctx.set_user_id(session.user.id);
+  ctx.identity().user_id = session.user.id;  // the caller is now known
   ctx.info("auth", "login succeeded", {{"expires_at", session.expires_at}});
   return session;
 }
@@ -113,7 +103,7 @@ User AccountService::authenticate(const telemetry::Context& ctx, std::string_vie
     sessions_.remove(ctx, hash);
     throw bad_token();
   }
-  ctx.set_user_id(found->user.id);
+  ctx.identity().user_id = found->user.id;  // the caller is now known
   return std::move(found->user);
 }
 

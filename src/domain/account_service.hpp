@@ -14,18 +14,11 @@
 #include "domain/clock.hpp"
 #include "domain/entities.hpp"
 #include "domain/inputs.hpp"
+#include "domain/password_cost.hpp"
 #include "domain/repositories.hpp"
 #include "telemetry/context.hpp"
 
 namespace domain {
-
-// Argon2id work factors. `interactive()` is the default; tests use `minimal()`.
-struct PasswordCost {
-  unsigned long long opslimit;
-  std::size_t memlimit;
-  static PasswordCost interactive() noexcept;  // libsodium's *_INTERACTIVE
-  static PasswordCost minimal() noexcept;      // libsodium's *_MIN: fast, for tests only
-};
 
 struct AccountOptions {
   PasswordCost password_cost = PasswordCost::interactive();

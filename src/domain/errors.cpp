@@ -18,8 +18,6 @@ std::string_view to_string(ErrorCode code) noexcept {
       return "username_taken";
     case ErrorCode::conflict:
       return "conflict";
-    case ErrorCode::overloaded:
-      return "overloaded";
   }
   return "unknown";
 }

@@ -8,7 +8,6 @@
 //   version_conflict  -> 409 (current_element(): the element as it is now)
 //   username_taken    -> 409
 //   conflict          -> 409 (already a member; the owner cannot be removed)
-//   overloaded        -> 503 (the database queue is full; retry later)
 // Messages are for people and never contain passwords or tokens.
 
 #include <exception>
@@ -29,7 +28,6 @@ enum class ErrorCode : std::uint8_t {
   version_conflict,
   username_taken,
   conflict,
-  overloaded,
 };
 
 std::string_view to_string(ErrorCode code) noexcept;  // "validation_failed", ...

@@ -5,6 +5,18 @@
 #include <array>
 #include <stdexcept>
 
+namespace domain {
+
+PasswordCost PasswordCost::interactive() noexcept {
+  return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
+}
+
+PasswordCost PasswordCost::minimal() noexcept {
+  return {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
+}
+
+}  // namespace domain
+
 namespace domain::secrets {
 
 namespace {

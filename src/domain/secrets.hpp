@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "domain/account_service.hpp"
+#include "domain/password_cost.hpp"
 
 namespace domain::secrets {
 

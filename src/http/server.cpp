@@ -53,7 +53,7 @@ void Server::accept_loop() {
           std::lock_guard lock(connections_mutex_);
           connections_.insert(connection);
         }
-        SessionSettings settings{options_, router_, tracer_, logger_, exchange_options_, stopping_};
+        SessionSettings settings{options_, router_, tracer_, logger_, options_.exchange, stopping_};
         net::co_spawn(connection->stream.get_executor(), run_session(connection, settings),
                       [this, connection](std::exception_ptr) { forget(connection); });
         accept_loop();

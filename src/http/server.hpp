@@ -34,6 +34,8 @@ struct ServerOptions {
   std::chrono::milliseconds header_timeout{10'000};  // the whole header block, once begun
   std::chrono::milliseconds body_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};  // between keep-alive requests
+  // Tracing and access-log settings of every exchange (which routes are quiet).
+  telemetry::http::ServerExchangeOptions exchange;
 };
 
 class Connection;
@@ -54,9 +56,6 @@ class Server {
   std::size_t open_connections() const;
 
  private:
-  class Session;
-  friend class Session;
-
   void accept_loop();
   void forget(const std::shared_ptr<Connection>& connection);
   void close_idle_connections();
@@ -67,7 +66,6 @@ class Server {
   const Router& router_;
   telemetry::Tracer& tracer_;
   const telemetry::logs::Logger& logger_;
-  telemetry::http::ServerExchangeOptions exchange_options_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::atomic<bool> stopping_{false};
 

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "domain/errors.hpp"
-
 namespace storage {
 
 DbExecutor::DbExecutor(DbExecutorOptions options)
@@ -30,14 +28,13 @@ void DbExecutor::stop() noexcept {
 void DbExecutor::admit() {
   if (closed_.load()) {
     rejected_.fetch_add(1, std::memory_order_relaxed);
-    throw domain::DomainError(domain::ErrorCode::overloaded, "the database is shutting down");
+    throw Overloaded("the database is shutting down");
   }
   std::size_t current = pending_.load(std::memory_order_relaxed);
   do {
     if (current >= options_.max_pending) {
       rejected_.fetch_add(1, std::memory_order_relaxed);
-      throw domain::DomainError(domain::ErrorCode::overloaded,
-                                "the database is busy; try again shortly");
+      throw Overloaded("the database is busy; try again shortly");
     }
   } while (!pending_.compare_exchange_weak(current, current + 1, std::memory_order_relaxed));
 }

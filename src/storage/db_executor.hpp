@@ -1,21 +1,14 @@
 #pragma once
-// Where database work runs, so that it never blocks a network thread: a small fixed
-// thread pool with a bounded number of pending jobs. `run` hands a synchronous
-// function to the pool and resumes the awaiting coroutine on its own executor with
-// the result (or the exception). When the queue is full, `run` throws
-// DomainError(overloaded) at once (the API answers 503) and counts the rejection.
-//
-//   domain::Board board = co_await db.run([&] { return boards.get(ctx, user, id); });
+// The executor of the SQLite backend: a small fixed thread pool (one thread per
+// connection, so a job never waits for a connection) with a bounded number of
+// queued and running jobs.
 
 #include <atomic>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <cstddef>
 #include <cstdint>
-#include <type_traits>
-#include <utility>
+
+#include "storage/executor.hpp"
 
 namespace storage {
 
@@ -24,50 +17,29 @@ struct DbExecutorOptions {
   std::size_t max_pending = 1024;  // queued + running jobs
 };
 
-class DbExecutor {
+class DbExecutor final : public Executor {
  public:
   explicit DbExecutor(DbExecutorOptions options = {});
-  ~DbExecutor();  // stop()
+  ~DbExecutor() override;  // stop()
   DbExecutor(const DbExecutor&) = delete;
   DbExecutor& operator=(const DbExecutor&) = delete;
 
-  // `f` is taken by reference and must be awaited in the same expression
-  // (`co_await db.run([&] {...})`), which keeps it alive until the job is done. A
-  // by-value parameter is not an option: GCC 12 destroys a lambda passed by value to
-  // a coroutine twice (its captures are released twice).
-  template <class F>
-  boost::asio::awaitable<std::invoke_result_t<F&>> run(F&& f) {
-    using Result = std::invoke_result_t<F&>;
-    admit();  // throws overloaded when full
-    // Gives the place back when this coroutine ends, however it ends.
-    const Release release{pending_};
-    co_return co_await boost::asio::co_spawn(
-        pool_.get_executor(), [&f]() -> boost::asio::awaitable<Result> { co_return f(); },
-        boost::asio::use_awaitable);
+  void drain() noexcept override;
+  void stop() noexcept override;
+
+  std::size_t threads() const noexcept override { return options_.threads; }
+  std::size_t max_pending() const noexcept override { return options_.max_pending; }
+  std::size_t pending() const noexcept override { return pending_.load(std::memory_order_relaxed); }
+  std::uint64_t rejected() const noexcept override {
+    return rejected_.load(std::memory_order_relaxed);
   }
 
-  // Shutdown steps. Both close the executor first: later run() calls throw
-  // overloaded instead of waiting for threads that are gone.
-  // drain(): waits until every admitted job has run (graceful: stop taking
-  // requests, then drain, so that nothing accepted is dropped).
-  void drain() noexcept;
-  // stop(): lets running jobs finish, drops queued ones (their awaiters are never
-  // resumed) and joins the threads; idempotent. The destructor calls it.
-  void stop() noexcept;
-
-  std::size_t threads() const noexcept { return options_.threads; }
-  std::size_t max_pending() const noexcept { return options_.max_pending; }
-  std::size_t pending() const noexcept { return pending_.load(std::memory_order_relaxed); }
-  std::uint64_t rejected() const noexcept { return rejected_.load(std::memory_order_relaxed); }
+ protected:
+  void admit() override;
+  void release() noexcept override { pending_.fetch_sub(1, std::memory_order_relaxed); }
+  boost::asio::any_io_executor job_executor() noexcept override { return pool_.get_executor(); }
 
  private:
-  struct Release {
-    std::atomic<std::size_t>& pending;
-    ~Release() { pending.fetch_sub(1, std::memory_order_relaxed); }
-  };
-
-  void admit();
-
   DbExecutorOptions options_;
   boost::asio::thread_pool pool_;
   std::atomic<std::size_t> pending_{0};

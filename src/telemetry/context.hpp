@@ -36,7 +36,10 @@ class Context {
   const logs::Logger& logger() const noexcept { return *logger_; }
   const std::string& request_id() const noexcept { return identity_->request_id; }
   std::optional<std::int64_t> user_id() const noexcept { return identity_->user_id; }
-  void set_user_id(std::int64_t id) const noexcept { identity_->user_id = id; }
+  // The request's identity, shared by every Context of the request (a Context is a
+  // view, like a span of mutable data): authentication records the user there once,
+  // and every later log line and the access line of the request carry it.
+  RequestIdentity& identity() const noexcept { return *identity_; }
 
   // Same request, work nested under `child`: its log lines carry the child's span id.
   Context with_span(Span& child) const noexcept { return Context(*logger_, child, *identity_); }

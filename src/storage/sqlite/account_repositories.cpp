@@ -5,7 +5,7 @@
 #include "domain/errors.hpp"
 #include "storage/sqlite/prepared_statements.hpp"
 #include "storage/sqlite/repositories.hpp"
-#include "storage/traced_statement.hpp"
+#include "storage/sqlite/statement_span.hpp"
 
 namespace storage::sqlite {
 

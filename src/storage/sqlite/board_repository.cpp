@@ -7,8 +7,8 @@
 #include "domain/errors.hpp"
 #include "storage/sqlite/prepared_statements.hpp"
 #include "storage/sqlite/repositories.hpp"
+#include "storage/sqlite/statement_span.hpp"
 #include "storage/sqlite/transaction.hpp"
-#include "storage/traced_statement.hpp"
 
 namespace storage::sqlite {
 

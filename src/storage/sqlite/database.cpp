@@ -9,7 +9,7 @@
 #include <stdexcept>
 
 #include "storage/sqlite/migrations.hpp"
-#include "storage/traced_statement.hpp"
+#include "storage/sqlite/statement_span.hpp"
 
 namespace storage::sqlite {
 
@@ -148,7 +148,7 @@ std::unique_ptr<Database> open_sqlite(const telemetry::Context& ctx, const std::
     throw std::runtime_error("cannot open SQLite database '" + path + "': " + error.what());
   }
   ctx.info("storage", "database opened",
-           {{"db.system.name", "sqlite"},
+           {{"db.system.name", kSystemName},
             {"path", path},
             {"connections", connections},
             {"synchronous", options.durability == Durability::full ? "FULL" : "NORMAL"}});

@@ -6,15 +6,23 @@
 #include <soci/connection-pool.h>
 #include <soci/session.h>
 
+#include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "storage/backend.hpp"
 #include "storage/sqlite/prepared_statements.hpp"
-#include "storage/storage.hpp"
 #include "telemetry/context.hpp"
 
 namespace storage::sqlite {
+
+struct SqliteOptions {
+  std::size_t connections = 4;
+  std::chrono::milliseconds busy_timeout{5000};
+  Durability durability = Durability::normal;
+};
 
 class Database {
  public:

@@ -7,8 +7,8 @@
 #include <string>
 
 #include "domain/clock.hpp"
+#include "storage/sqlite/statement_span.hpp"
 #include "storage/sqlite/transaction.hpp"
-#include "storage/traced_statement.hpp"
 
 namespace storage::sqlite {
 

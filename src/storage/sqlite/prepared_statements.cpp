@@ -2,7 +2,7 @@
 
 #include <soci/sqlite3/soci-sqlite3.h>
 
-#include "storage/traced_statement.hpp"
+#include "storage/sqlite/statement_span.hpp"
 
 namespace storage::sqlite {
 

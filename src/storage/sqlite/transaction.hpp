@@ -5,7 +5,7 @@
 
 #include <soci/session.h>
 
-#include "storage/traced_statement.hpp"
+#include "storage/sqlite/statement_span.hpp"
 #include "telemetry/context.hpp"
 
 namespace storage::sqlite {

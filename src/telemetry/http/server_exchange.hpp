@@ -45,8 +45,9 @@ struct IncomingRequest {
 };
 
 struct ServerExchangeOptions {
-  // Routes served at debug level in the access log and never sampled (health checks).
-  std::vector<std::string> quiet_routes{"/health", "/ready"};
+  // Routes served at debug level in the access log (health checks); the app names
+  // them, and gives the same routes to its sampler so that they are never sampled.
+  std::vector<std::string> quiet_routes;
 };
 
 class ServerExchange {

@@ -39,7 +39,6 @@ TEST(DomainErrors, CodesAreStableStrings) {
   EXPECT_EQ(to_string(ErrorCode::version_conflict), "version_conflict");
   EXPECT_EQ(to_string(ErrorCode::username_taken), "username_taken");
   EXPECT_EQ(to_string(ErrorCode::conflict), "conflict");
-  EXPECT_EQ(to_string(ErrorCode::overloaded), "overloaded");
 }
 
 TEST(DomainErrors, VersionConflictCarriesTheCurrentElementThroughCopies) {

@@ -1,4 +1,5 @@
 #include "domain/secrets.hpp"
+#include "domain/account_service.hpp"
 
 #include <gtest/gtest.h>
 

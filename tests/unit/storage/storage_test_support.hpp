@@ -1,6 +1,7 @@
 #pragma once
-// A fresh SQLite database file per test, opened through storage::open with a cheap
-// password cost and a clock the test moves by hand.
+// A fresh SQLite database file per test, opened through the backend factory with a
+// cheap password cost and a clock the test moves by hand, with the domain services
+// built on its repositories as the app builds them.
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -14,11 +15,43 @@
 #include <string>
 
 #include "../domain/test_support.hpp"
-#include "storage/storage.hpp"
+#include "domain/services.hpp"
+#include "storage/open_backend.hpp"
 
 namespace storage::test {
 
 using domain::test::TestContext;
+
+struct StorageOptions : BackendOptions {
+  domain::AccountOptions accounts;
+};
+
+// An opened backend and the services on its repositories, as src/app wires them.
+class Storage {
+ public:
+  Storage(std::unique_ptr<Backend> backend, const domain::AccountOptions& accounts)
+      : backend_(std::move(backend)),
+        services_(std::make_unique<domain::Services>(backend_->repositories(), accounts)) {}
+  Storage(Storage&&) noexcept = default;
+  ~Storage() {
+    if (backend_) backend_->executor().stop();  // no job outlives the services
+  }
+
+  domain::AccountService& accounts() noexcept { return services_->accounts(); }
+  domain::BoardService& boards() noexcept { return services_->boards(); }
+  domain::ElementService& elements() noexcept { return services_->elements(); }
+  Executor& executor() noexcept { return backend_->executor(); }
+  bool ping(const telemetry::Context& ctx) noexcept { return backend_->ping(ctx); }
+
+ private:
+  std::unique_ptr<Backend> backend_;
+  std::unique_ptr<domain::Services> services_;
+};
+
+inline Storage open(const telemetry::Context& ctx, const std::string& url,
+                    const StorageOptions& options) {
+  return Storage(open_backend(ctx, url, options), options.accounts);
+}
 
 // A clock that only moves when told to.
 struct ManualClock {

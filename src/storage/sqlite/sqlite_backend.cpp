@@ -1,0 +1,64 @@
+#include "storage/sqlite/sqlite_backend.hpp"
+
+#include <soci/soci.h>
+
+#include "storage/db_executor.hpp"
+#include "storage/sqlite/database.hpp"
+#include "storage/sqlite/repositories.hpp"
+#include "storage/sqlite/statement_span.hpp"
+
+namespace storage::sqlite {
+
+namespace {
+
+// Members are destroyed in reverse order, and the destructor stops the executor
+// first: running jobs finish before the repositories and connections they use go.
+class SqliteBackend final : public Backend {
+ public:
+  SqliteBackend(std::unique_ptr<Database> database, const BackendOptions& options)
+      : db_(std::move(database)),
+        users_(*db_),
+        sessions_(*db_),
+        boards_(*db_),
+        elements_(*db_),
+        executor_(DbExecutorOptions{db_->connections(), options.max_pending}) {}
+  ~SqliteBackend() override { executor_.stop(); }
+
+  domain::Repositories repositories() noexcept override {
+    return {users_, sessions_, boards_, elements_};
+  }
+  Executor& executor() noexcept override { return executor_; }
+  std::string_view system_name() const noexcept override { return kSystemName; }
+
+  bool ping(const telemetry::Context& ctx) noexcept override {
+    constexpr char kPing[] = "SELECT 1";
+    try {
+      soci::session sql(db_->pool());
+      int one = 0;
+      traced(ctx, {"SELECT", "", kPing}, [&] { sql << kPing, soci::into(one); });
+      return one == 1;
+    } catch (const std::exception&) {
+      return false;  // already on the span and in the log
+    }
+  }
+
+ private:
+  std::unique_ptr<Database> db_;
+  UserRepository users_;
+  SessionRepository sessions_;
+  BoardRepository boards_;
+  ElementRepository elements_;
+  DbExecutor executor_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> open_backend(const telemetry::Context& ctx, const std::string& path,
+                                      const BackendOptions& options) {
+  // One connection per database thread: a job never waits for a connection.
+  const SqliteOptions sqlite_options{options.threads == 0 ? 1 : options.threads,
+                                     options.busy_timeout, options.durability};
+  return std::make_unique<SqliteBackend>(open_sqlite(ctx, path, sqlite_options), options);
+}
+
+}  // namespace storage::sqlite
