@@ -37,9 +37,9 @@ Extracted extract(const IncomingTraceHeaders& headers) {
       result.from_traceparent = true;
       result.parent.trace_id = parsed.trace_id;
       result.parent.span_id = parsed.parent_id;
-      // Higher versions: only the sampled bit is defined for us to read.
-      const std::uint8_t meaningful = parsed.version == 0 ? kKnownTraceFlags : kFlagSampled;
-      result.parent.flags = parsed.flags & meaningful;
+      // Whatever the version, the flags we know keep their meaning (a higher version
+      // shares version 00's first four fields); only unknown bits are cleared.
+      result.parent.flags = parsed.flags & kKnownTraceFlags;
       result.parent.remote = true;
       if (!headers.tracestate.empty()) {
         auto state = parse_tracestate(headers.tracestate, &result.tracestate_error);

@@ -14,10 +14,11 @@
 // How extract() decides (the HTTP layer passes every value of each header, in order):
 //   * exactly one valid `traceparent`: continue its trace. parent.trace_id is its
 //     trace id, parent.span_id its parent-id (our server span's parent), parent.flags
-//     its sampled flag and, for version 00, its random-trace-id flag (Level 2 asks a
-//     participant that keeps the trace id to keep that flag as received). Reserved
-//     bits are dropped. `tracestate` is then parsed; when invalid it is discarded
-//     whole and the request goes on.
+//     its sampled and random-trace-id flags, of any version (Level 2 asks a
+//     participant that keeps the trace id to keep that flag as received). Only the
+//     bits we do not know are dropped. `tracestate` is then parsed; when invalid it
+//     is discarded whole and the request goes on; a repeated key keeps its first
+//     member.
 //   * no `traceparent`, an invalid one, or several (the specification allows one):
 //     `tracestate` is ignored and the tracer starts a new trace, unless
 //   * a single `x-trace-id` of exactly 32 hex digits (either case, not all zeros)

@@ -37,7 +37,7 @@ struct Traceparent {
   std::uint8_t version = 0;
   TraceId trace_id;
   SpanId parent_id;
-  // As received. For a higher version only the sampled bit is meaningful to us.
+  // As received, unknown bits included (extract() keeps only kKnownTraceFlags).
   std::uint8_t flags = 0;
 };
 

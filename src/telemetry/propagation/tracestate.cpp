@@ -78,8 +78,6 @@ std::string_view to_string(TracestateError error) noexcept {
       return "bad_value";
     case TracestateError::value_too_long:
       return "value_too_long";
-    case TracestateError::duplicate_key:
-      return "duplicate_key";
   }
   return "unknown";
 }
@@ -87,7 +85,8 @@ std::string_view to_string(TracestateError error) noexcept {
 std::optional<std::string> parse_tracestate(std::span<const std::string_view> header_values,
                                             TracestateError* error) {
   std::array<Member, kTracestateMaxMembers> members;
-  std::size_t count = 0;
+  std::size_t count = 0;     // distinct members kept, in order
+  std::size_t received = 0;  // every member received, duplicates included
 
   // Several header fields combine as if joined by ',' (RFC 9110 field order), so
   // splitting each value on its own gives the same members in the same order.
@@ -100,11 +99,15 @@ std::optional<std::string> parse_tracestate(std::span<const std::string_view> he
         std::string_view key;
         const TracestateError reason = check_member(member, key);
         if (reason != TracestateError::none) return fail(reason, error);
-        if (count == kTracestateMaxMembers) return fail(TracestateError::too_many_members, error);
-        for (std::size_t i = 0; i < count; ++i) {
-          if (members[i].key == key) return fail(TracestateError::duplicate_key, error);
+        if (received++ == kTracestateMaxMembers) {
+          return fail(TracestateError::too_many_members, error);
         }
-        members[count++] = Member{member, key};
+        // A key seen before is dropped rather than failing the list: the leftmost
+        // member is the most recently updated one, and passing it on keeps the
+        // vendor's state (the W3C test suite expects the member to be carried).
+        bool duplicate = false;
+        for (std::size_t i = 0; i < count; ++i) duplicate |= members[i].key == key;
+        if (!duplicate) members[count++] = Member{member, key};
       }
       if (comma == std::string_view::npos) break;
       rest.remove_prefix(comma + 1);

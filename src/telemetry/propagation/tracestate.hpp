@@ -21,7 +21,6 @@ enum class TracestateError : std::uint8_t {
   key_too_long,      // key longer than 256 characters
   bad_value,         // value empty, or with a character outside 0x20..0x7E, ',' or '='
   value_too_long,    // value longer than 256 characters
-  duplicate_key,     // the same key twice (only one entry per key is allowed)
 };
 
 std::string_view to_string(TracestateError error) noexcept;
@@ -36,7 +35,9 @@ inline constexpr std::size_t kTracestateLongMember = 128;
 
 // Combines several `tracestate` header values in order (as if joined by commas),
 // validates the list and returns its outgoing form: members joined by "," without
-// optional whitespace and without empty members. When that form is longer than
+// optional whitespace and without empty members. A key that appears again (in the
+// same header or a later one) keeps only its first, leftmost member; the repeats
+// still count toward the 32-member limit. When that form is longer than
 // kTracestateMaxPropagatedLength it is cut by whole members: members longer than
 // 128 characters are removed first (rightmost first), then members from the end,
 // only as many as needed.

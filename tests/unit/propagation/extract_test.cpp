@@ -52,14 +52,31 @@ TEST(Extract, RandomFlagKeptReservedBitsDropped) {
   EXPECT_EQ(result.parent.flags, kFlagSampled | kFlagRandomTraceId);
 }
 
-TEST(Extract, HigherVersionKeepsOnlyTheSampledBit) {
+// A higher version is continued with the flags we know (sampled, random trace id)
+// as received; only the bits unknown to us are cleared.
+TEST(Extract, HigherVersionKeepsTheKnownFlags) {
   const Extracted result = Headers{
-      {"cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03-future"},
+      {"cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-ff-future"},
       {"a=1"},
       {}}.extract();
   ASSERT_TRUE(result.from_traceparent);
-  EXPECT_EQ(result.parent.flags, kFlagSampled);
+  EXPECT_EQ(result.parent.flags, kFlagSampled | kFlagRandomTraceId);
   EXPECT_EQ(result.parent.trace_state, "a=1");
+}
+
+TEST(Extract, HigherVersionRandomFlagWithoutSampled) {
+  const Extracted result =
+      Headers{{"01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-02-x-y"}, {}, {}}.extract();
+  ASSERT_TRUE(result.from_traceparent);
+  EXPECT_EQ(result.parent.flags, kFlagRandomTraceId);
+  EXPECT_FALSE(result.parent.sampled());
+}
+
+TEST(Extract, DuplicateTracestateKeysContinueWithTheFirstMember) {
+  const Extracted result = Headers{{kTraceparent}, {"foo=1,bar=2", "foo=3"}, {}}.extract();
+  EXPECT_TRUE(result.from_traceparent);
+  EXPECT_EQ(result.tracestate_error, TracestateError::none);
+  EXPECT_EQ(result.parent.trace_state, "foo=1,bar=2");
 }
 
 TEST(Extract, CombinesSeveralTracestateHeadersInOrder) {

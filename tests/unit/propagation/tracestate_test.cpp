@@ -115,9 +115,14 @@ const Case kCases[] = {
     {"value_non_ascii", {"a=caf\xc3\xa9"}, TracestateError::bad_value},
     {"value_with_del", {"a=x\x7fy"}, TracestateError::bad_value},
     {"value_with_newline", {"a=x\ny"}, TracestateError::bad_value},
-    // Duplicates.
-    {"duplicate_key", {"a=1,b=2,a=3"}, TracestateError::duplicate_key},
-    {"duplicate_key_across_headers", {"a=1", "a=2"}, TracestateError::duplicate_key},
+    // Duplicate keys: the list stays valid and the first (leftmost) member is carried.
+    {"duplicate_key_equal_values", {"foo=1,foo=1"}, TracestateError::none, "foo=1"},
+    {"duplicate_key_first_kept", {"a=1,b=2,a=3"}, TracestateError::none, "a=1,b=2"},
+    {"duplicate_key_across_headers_equal", {"foo=1", "foo=1"}, TracestateError::none, "foo=1"},
+    {"duplicate_key_across_headers", {"a=1", "a=2"}, TracestateError::none, "a=1"},
+    {"duplicate_still_checked", {"a=1,a=B=2"}, TracestateError::bad_value},
+    {"members_32_with_a_duplicate", {members(31) + ",k0=w"}, TracestateError::none, members(31)},
+    {"members_33_with_a_duplicate", {members(32) + ",k0=w"}, TracestateError::too_many_members},
     // Member count.
     {"members_32", {members(32)}, TracestateError::none, members(32)},
     {"members_33", {members(33)}, TracestateError::too_many_members},
