@@ -23,6 +23,9 @@
 # Environment: RB_THREADS RB_CONNECTIONS RB_DURATION (as bench/http_load.sh), RB_ROUNDS,
 #   RB_TRACE_LIGHT=0 to skip on-light, RB_TRACE_NODE=0 to skip on (the Node receiver),
 #   RB_TRACE_DOWN=0 to skip down, RB_RESULTS,
+#   RB_PIN=1 to give the service core 0 to itself (BOARD_THREADS=1, BOARD_DB_THREADS=1)
+#   with wrk and the receivers on core 1 (see bench/lib/common.sh); unpinned, all share
+#   both cores and the ratio also counts the CPU that wrk and the receiver take,
 #   RB_BENCH_BUILD_DIR (default build/bench), RB_SINK_BIN (default: the sink in that tree).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -42,7 +45,7 @@ fi
 # what is being measured.
 RB_BENCH_LOG=quiet
 
-echo "== trace_overhead: GET /api/boards/{id}, wrk -t$RB_THREADS -c$RB_CONNECTIONS -d${RB_DURATION}s, $RB_ROUNDS rounds"
+echo "== trace_overhead: GET /api/boards/{id}, wrk -t$RB_THREADS -c$RB_CONNECTIONS -d${RB_DURATION}s, $RB_ROUNDS rounds, RB_PIN=$RB_PIN"
 rb_machine_summary
 
 summary=$rb_tmp/trace-summary
