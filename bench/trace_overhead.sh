@@ -19,7 +19,7 @@
 #
 # Needs: the bench tree with both targets (`cmake --build build/bench -j2 --target
 #   realtime-board-api bench_grpc_sink`, under the build lock), node and npm for the
-#   decoding receiver.
+#   decoding receiver (not with RB_TRACE_NODE=0).
 # Environment: RB_THREADS RB_CONNECTIONS RB_DURATION (as bench/http_load.sh), RB_ROUNDS,
 #   RB_TRACE_LIGHT=0 to skip on-light, RB_TRACE_NODE=0 to skip on (the Node receiver),
 #   RB_TRACE_DOWN=0 to skip down, RB_RESULTS,
@@ -35,11 +35,13 @@ RB_TRACE_LIGHT=${RB_TRACE_LIGHT:-1}
 RB_TRACE_NODE=${RB_TRACE_NODE:-1}
 RB_TRACE_DOWN=${RB_TRACE_DOWN:-1}
 if [ "$RB_TRACE_LIGHT" = 1 ]; then rb_require_sink; fi
-command -v node >/dev/null || rb_die "node is not installed"
 receiver_dir=$rb_repo/tests/otlp-receiver
-if [ ! -d "$receiver_dir/node_modules/@grpc/grpc-js" ]; then
-  (cd "$receiver_dir" && timeout 300 npm ci --no-audit --no-fund >/dev/null) ||
-    rb_die "npm ci in tests/otlp-receiver failed"
+if [ "$RB_TRACE_NODE" = 1 ]; then
+  command -v node >/dev/null || rb_die "node is not installed"
+  if [ ! -d "$receiver_dir/node_modules/@grpc/grpc-js" ]; then
+    (cd "$receiver_dir" && timeout 300 npm ci --no-audit --no-fund >/dev/null) ||
+      rb_die "npm ci in tests/otlp-receiver failed"
+  fi
 fi
 # Always quiet logs here: the export totals line is needed and the access log is not
 # what is being measured.
