@@ -17,6 +17,7 @@
 # Environment: RB_PAIR_A, RB_PAIR_B, RB_ROUNDS (default 3), RB_DURATION (default 10),
 #   RB_CONNECTIONS (split between the two, default 64).
 set -euo pipefail
+RB_PIN=0 # both services share the cores on purpose: pinning does not apply here
 source "$(dirname "$0")/lib/common.sh"
 RB_PAIR_A=${RB_PAIR_A:-$RB_BENCH_BIN:off}
 RB_PAIR_B=${RB_PAIR_B:-$RB_BENCH_BIN:traced}

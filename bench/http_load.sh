@@ -10,7 +10,8 @@
 # Environment (defaults): RB_THREADS=2 RB_CONNECTIONS=64 RB_DURATION=10 (seconds),
 #   RB_BENCH_LOG=quiet (LOG_LEVEL=warn, JSON to a file) or access (LOG_LEVEL=info, JSON
 #   access log to /dev/null), RB_BENCH_BIN (service binary), RB_RESULTS (append results),
-#   RB_VERBOSE=1 (also print wrk's own output), BOARD_THREADS/BOARD_DB_THREADS (service).
+#   RB_VERBOSE=1 (also print wrk's own output), BOARD_THREADS/BOARD_DB_THREADS (service),
+#   RB_PIN=1 (service alone on core 0, wrk on core 1; see bench/lib/common.sh).
 # Each wrk run holds the machine-wide build lock so no compile competes with it.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"

@@ -17,6 +17,7 @@
 #   run, per request; default 0), RB_INSTR_KEEP (a directory to keep the callgrind
 #   files in, for callgrind_annotate).
 set -euo pipefail
+RB_PIN=0 # callgrind counts instructions wherever they run: pinning does not apply
 source "$(dirname "$0")/lib/common.sh"
 RB_DURATION=${RB_DURATION:-20}
 RB_INSTR_BINS=${RB_INSTR_BINS:-$RB_BENCH_BIN}

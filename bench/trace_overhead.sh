@@ -19,10 +19,13 @@
 #
 # Needs: the bench tree with both targets (`cmake --build build/bench -j2 --target
 #   realtime-board-api bench_grpc_sink`, under the build lock), node and npm for the
-#   decoding receiver.
+#   decoding receiver (not with RB_TRACE_NODE=0).
 # Environment: RB_THREADS RB_CONNECTIONS RB_DURATION (as bench/http_load.sh), RB_ROUNDS,
 #   RB_TRACE_LIGHT=0 to skip on-light, RB_TRACE_NODE=0 to skip on (the Node receiver),
 #   RB_TRACE_DOWN=0 to skip down, RB_RESULTS,
+#   RB_PIN=1 to give the service core 0 to itself (BOARD_THREADS=1, BOARD_DB_THREADS=1)
+#   with wrk and the receivers on core 1 (see bench/lib/common.sh); unpinned, all share
+#   both cores and the ratio also counts the CPU that wrk and the receiver take,
 #   RB_BENCH_BUILD_DIR (default build/bench), RB_SINK_BIN (default: the sink in that tree).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -32,17 +35,19 @@ RB_TRACE_LIGHT=${RB_TRACE_LIGHT:-1}
 RB_TRACE_NODE=${RB_TRACE_NODE:-1}
 RB_TRACE_DOWN=${RB_TRACE_DOWN:-1}
 if [ "$RB_TRACE_LIGHT" = 1 ]; then rb_require_sink; fi
-command -v node >/dev/null || rb_die "node is not installed"
 receiver_dir=$rb_repo/tests/otlp-receiver
-if [ ! -d "$receiver_dir/node_modules/@grpc/grpc-js" ]; then
-  (cd "$receiver_dir" && timeout 300 npm ci --no-audit --no-fund >/dev/null) ||
-    rb_die "npm ci in tests/otlp-receiver failed"
+if [ "$RB_TRACE_NODE" = 1 ]; then
+  command -v node >/dev/null || rb_die "node is not installed"
+  if [ ! -d "$receiver_dir/node_modules/@grpc/grpc-js" ]; then
+    (cd "$receiver_dir" && timeout 300 npm ci --no-audit --no-fund >/dev/null) ||
+      rb_die "npm ci in tests/otlp-receiver failed"
+  fi
 fi
 # Always quiet logs here: the export totals line is needed and the access log is not
 # what is being measured.
 RB_BENCH_LOG=quiet
 
-echo "== trace_overhead: GET /api/boards/{id}, wrk -t$RB_THREADS -c$RB_CONNECTIONS -d${RB_DURATION}s, $RB_ROUNDS rounds"
+echo "== trace_overhead: GET /api/boards/{id}, wrk -t$RB_THREADS -c$RB_CONNECTIONS -d${RB_DURATION}s, $RB_ROUNDS rounds, RB_PIN=$RB_PIN"
 rb_machine_summary
 
 summary=$rb_tmp/trace-summary

@@ -5,6 +5,13 @@
 # while measuring so that no compile competes with the measurement), starting the service
 # on a chosen free port with a temporary SQLite database, seeding a user/token/board,
 # and running wrk with the service's own CPU time per request read from /proc/PID/stat.
+#
+# RB_PIN=1 pins the processes to cores, so that the service has a core of its own: the
+# service under `taskset -c $RB_PIN_SERVICE_CPU` (default 0) with BOARD_THREADS=1 and
+# BOARD_DB_THREADS=$RB_PIN_DB_THREADS (default 1: one I/O thread and one database thread
+# for one core; a second database thread only adds hand-offs there), wrk and the OTLP
+# receiver or sink under `taskset -c $RB_PIN_LOAD_CPU` (default 1). Unpinned (the
+# default), everything shares every core, as on a small box that runs its own load.
 
 rb_repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 RB_BENCH_BUILD_DIR=${RB_BENCH_BUILD_DIR:-$rb_repo/build/bench}
@@ -23,6 +30,20 @@ RB_DURATION=${RB_DURATION:-10}       # seconds per wrk run
 RB_BENCH_LOG=${RB_BENCH_LOG:-quiet}
 RB_LOCK_FILE=${RB_LOCK_FILE:-/tmp/realtime-board-build.lock}
 RB_CLK_TCK=$(getconf CLK_TCK)
+RB_PIN=${RB_PIN:-0}
+RB_PIN_SERVICE_CPU=${RB_PIN_SERVICE_CPU:-0}
+RB_PIN_LOAD_CPU=${RB_PIN_LOAD_CPU:-1}
+RB_PIN_DB_THREADS=${RB_PIN_DB_THREADS:-1}
+
+# The command prefixes that place the service, and the load generator with the
+# receivers, on their cores (empty unless RB_PIN=1). The service's thread counts belong
+# to its prefix, so that a pinned service never runs more I/O threads than it has cores.
+rb_pin_service=()
+rb_pin_load=()
+if [ "$RB_PIN" = 1 ]; then
+  rb_pin_service=(env BOARD_THREADS=1 "BOARD_DB_THREADS=$RB_PIN_DB_THREADS" taskset -c "$RB_PIN_SERVICE_CPU")
+  rb_pin_load=(taskset -c "$RB_PIN_LOAD_CPU")
+fi
 
 rb_tmp=$(mktemp -d /tmp/rb-bench.XXXXXX)
 rb_pids=()
@@ -52,6 +73,10 @@ rb_require() {
   command -v wrk >/dev/null || rb_die "wrk is not installed (Debian package wrk)"
   command -v curl >/dev/null || rb_die "curl is not installed"
   command -v python3 >/dev/null || rb_die "python3 is not installed"
+  if [ "$RB_PIN" = 1 ]; then
+    command -v taskset >/dev/null || rb_die "taskset is not installed (Debian package util-linux)"
+    [ "$(nproc --all)" -ge 2 ] || rb_die "RB_PIN=1 needs at least 2 cores"
+  fi
 }
 
 # For scripts that export to the light sink; the tree is the one rb_require names.
@@ -96,7 +121,7 @@ rb_start_service() {
   env BOARD_PORT="$RB_PORT" BOARD_LISTEN_ADDRESS=127.0.0.1 \
     DATABASE_URL="sqlite://$rb_tmp/board.db" BOARD_PASSWORD_HASH=min \
     LOG_LEVEL="$level" LOG_FORMAT=json LOG_COLOR=never \
-    "$@" timeout 900 "$RB_BENCH_BIN" >"$log" 2>"$rb_tmp/$name.err" 9>&- &
+    "$@" "${rb_pin_service[@]}" timeout 900 "$RB_BENCH_BIN" >"$log" 2>"$rb_tmp/$name.err" 9>&- &
   RB_PID=$!
   rb_track "$RB_PID"
   # `timeout` is the parent; the service is its child: /proc stats must read the child.
@@ -229,7 +254,7 @@ rb_wrk() {
   [ -n "${RB_SIDECAR_PID:-}" ] && side0=$(rb_cpu_ticks "$RB_SIDECAR_PID")
   m0=$(rb_machine_ticks)
   /usr/bin/time -f "RB_WRK_CPU user=%U sys=%S" \
-    timeout $((RB_DURATION + 30)) wrk -t"$RB_THREADS" -c"$RB_CONNECTIONS" -d"${RB_DURATION}s" \
+    timeout $((RB_DURATION + 30)) "${rb_pin_load[@]}" wrk -t"$RB_THREADS" -c"$RB_CONNECTIONS" -d"${RB_DURATION}s" \
     --latency -s "$RB_WRK_DIR/$script" "http://127.0.0.1:$RB_PORT$path" >"$out" 2>&1 9>&- ||
     { rb_unlock; cat "$out" >&2; rb_die "wrk failed ($label)"; }
   cpu1=$(rb_cpu_ticks "$RB_SERVICE_PID")
@@ -273,7 +298,7 @@ EOF
 rb_start_sidecar() {
   local name=$1
   shift
-  timeout 900 "$@" >"$rb_tmp/$name.out" 2>"$rb_tmp/$name.err" 9>&- &
+  "${rb_pin_load[@]}" timeout 900 "$@" >"$rb_tmp/$name.out" 2>"$rb_tmp/$name.err" 9>&- &
   local wrapper=$!
   rb_track "$wrapper"
   for _ in $(seq 150); do
@@ -300,4 +325,9 @@ rb_stop_sidecar() {
 
 rb_machine_summary() {
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r)"
+  if [ "$RB_PIN" = 1 ]; then
+    echo "pinned: service on core $RB_PIN_SERVICE_CPU (BOARD_THREADS=1 BOARD_DB_THREADS=$RB_PIN_DB_THREADS), wrk and receivers on core $RB_PIN_LOAD_CPU"
+  else
+    echo "unpinned: service, wrk and receivers share every core"
+  fi
 }
