@@ -93,7 +93,7 @@ BatchSpanProcessor::~BatchSpanProcessor() {
   shutdown(SteadyClock::now() + state_->config.export_timeout);
 }
 
-void BatchSpanProcessor::on_end(const FinishedSpan& span) noexcept {
+void BatchSpanProcessor::on_end(FinishedSpan span) noexcept {
   if (!span->context.sampled()) return;  // recorded for in-process use only
   State& state = *state_;
   if (state.stopping.load(std::memory_order_acquire)) {
@@ -108,7 +108,7 @@ void BatchSpanProcessor::on_end(const FinishedSpan& span) noexcept {
   staged.clear();
   const bool is_staged = state.exporter && !state.drop_episode.load(std::memory_order_relaxed) &&
                          state.exporter->stage(*span, staged);
-  if (!state.queue.push(span, is_staged ? &staged : nullptr)) {
+  if (!state.queue.push(std::move(span), is_staged ? &staged : nullptr)) {
     if (!state.drop_episode.exchange(true, std::memory_order_acq_rel)) state.request_wake();
     return;
   }

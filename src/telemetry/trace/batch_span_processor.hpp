@@ -39,7 +39,7 @@ class BatchSpanProcessor final : public SpanProcessor {
   // Shuts down with a deadline of config.export_timeout if shutdown() was not called.
   ~BatchSpanProcessor() override;
 
-  void on_end(const FinishedSpan& span) noexcept override;
+  void on_end(FinishedSpan span) noexcept override;
   // Exports everything queued before the call; true when done by `deadline`.
   bool force_flush(std::chrono::steady_clock::time_point deadline) noexcept override;
   // Exports what is queued, then shuts the exporter down. Returns by `deadline` even if

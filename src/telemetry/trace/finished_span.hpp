@@ -1,8 +1,9 @@
 #pragma once
 // A finished span, shared read-only by every processor that wants it. The tracer hands
-// each processor the same FinishedSpan; a processor that keeps the span copies this
-// handle (a reference count), never the span itself, so a second processor costs no
-// second copy on the thread that ended the span.
+// each processor a handle on the same span (a reference count, the last processor
+// getting the tracer's own); a processor that keeps the span keeps its handle, never a
+// copy of the span, so a second processor costs no second copy on the thread that
+// ended the span.
 //
 // The span lives in one of the tracer's pooled records. It goes back to the pool when
 // the last handle is dropped, on whatever thread that is: a processor that keeps spans

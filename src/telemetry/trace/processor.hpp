@@ -1,8 +1,8 @@
 #pragma once
 // What happens to a span when it ends: queued for export (batch processor), kept for
-// an in-process trace view, or both. The tracer calls every processor in turn with the
-// same FinishedSpan: shared and read-only, so a processor that keeps it holds a
-// reference, not a copy, and none can spoil it for the next.
+// an in-process trace view, or both. The tracer calls every processor in turn with a
+// handle on the same FinishedSpan: shared and read-only, so a processor that keeps it
+// holds a reference, not a copy, and none can spoil it for the next.
 // on_end is on the request thread: it must be cheap and must never block.
 
 #include <chrono>
@@ -36,9 +36,10 @@ class SpanProcessor {
  public:
   virtual ~SpanProcessor() = default;
   // Called for every recorded span, sampled or not (span->context.sampled() says);
-  // an exporting processor ignores unsampled ones. To keep the span past the call,
-  // copy the handle: the span is never copied and never changes.
-  virtual void on_end(const FinishedSpan& span) noexcept = 0;
+  // an exporting processor ignores unsampled ones. Each processor gets its own handle
+  // on the same span: to keep the span past the call, move the handle somewhere. The
+  // span itself is never copied and never changes.
+  virtual void on_end(FinishedSpan span) noexcept = 0;
   // True when this processor wants the spans the sampler did not sample as well (an
   // in-process view of recent traces). The tracer then records every span it starts;
   // the sampled flag still says what the sampler decided, so export and the trace

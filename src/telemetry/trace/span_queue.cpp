@@ -34,23 +34,26 @@ SpanQueue::SpanQueue(std::size_t capacity) : lanes_(lane_count(capacity)) {
   }
 }
 
-bool SpanQueue::push(const FinishedSpan& span, std::string* staged) noexcept {
-  // A kept span's count goes up before any lock is taken.
-  FinishedSpan kept;
-  if (staged == nullptr) kept = span;
+bool SpanQueue::push(FinishedSpan span, std::string* staged) noexcept {
+  // The span an entry held before (exported long ago) is let go after the lock is
+  // released: it returns to this thread's pool, so records stay with the threads that
+  // end spans, as the spans' storage always did, and the export thread never touches
+  // their counts.
+  FinishedSpan exported;
   const std::size_t home = thread_number() % lanes_.size();
   for (std::size_t step = 0; step < lanes_.size(); ++step) {
     Lane& lane = lanes_[(home + step) % lanes_.size()];
     std::lock_guard lock(lane.mutex);
     if (lane.closed || lane.queued + lane.in_flight >= lane.capacity) continue;
     QueuedSpan& entry = lane.entries[(lane.head + lane.queued) % lane.capacity];
+    exported = std::move(entry.span);
     if (staged != nullptr) {
       // Only the bytes move: the span's own storage stays with the tracer's record,
       // warm in this core's cache for its next span.
       entry.staged.swap(*staged);
     } else {
       entry.staged.clear();
-      entry.span = std::move(kept);
+      entry.span = std::move(span);
     }
     ++lane.queued;
     ++lane.accepted;
@@ -124,12 +127,9 @@ SpanBatch SpanQueue::taken() const noexcept {
 }
 
 void SpanQueue::release_taken() noexcept {
+  // The spans stay in their entries until a producer reuses them (see push).
   for (const TakenRun& run : runs_) {
     Lane& lane = lanes_[run.lane];
-    // No producer writes an entry in flight: the kept spans can go without the lock.
-    for (std::size_t i = 0; i < run.count; ++i) {
-      lane.entries[(run.first + i) % lane.capacity].span.reset();
-    }
     std::lock_guard lock(lane.mutex);
     lane.in_flight -= run.count;
   }

@@ -6,7 +6,9 @@
 // thread spills into the others only when its own is full, and a span is refused only
 // when the whole queue is. Each lane is a ring of preallocated entries. The export
 // thread takes runs of entries and reads them where they lie: until it gives them back,
-// no producer writes them, and they still count against the bound.
+// no producer writes them, and they still count against the bound. An entry keeps its
+// exported span until a producer reuses it, so span records go back to the pool on
+// the threads that end spans, never on the export thread.
 
 #include <cstddef>
 #include <cstdint>
@@ -25,10 +27,11 @@ class SpanQueue {
   SpanQueue& operator=(const SpanQueue&) = delete;
 
   // --- Any thread ---
-  // Queues `span`, or, when `staged` is given, only those bytes (swapped with the
-  // entry's old ones, so neither side allocates). False when the queue is full or
-  // closed: the span is then counted as dropped.
-  bool push(const FinishedSpan& span, std::string* staged) noexcept;
+  // Queues `span` (the handle, not a copy), or, when `staged` is given, only those bytes
+  // (swapped with the entry's old ones, so neither side allocates). The span the entry
+  // held before, exported by now, is let go here, on the producer's thread. False when
+  // the queue is full or closed: the span is then counted as dropped.
+  bool push(FinishedSpan span, std::string* staged) noexcept;
   // Counts a span refused before it reached the queue.
   void count_dropped() noexcept;
 
@@ -50,8 +53,8 @@ class SpanQueue {
   std::size_t take(std::size_t limit, std::vector<std::size_t>* quota);
   // The spans last taken, in the order they were taken.
   SpanBatch taken() const noexcept;
-  // The spans last taken are done with: their entries may be written again, and the
-  // spans they kept go back to the tracer's pool.
+  // The spans last taken are done with: their entries may be written again. (A span an
+  // entry kept is let go when a producer reuses the entry, or with the queue.)
   void release_taken() noexcept;
   // Refuses every span from now on (shutdown): a span is then either already queued,
   // and will be taken, or counted as dropped.

@@ -86,10 +86,13 @@ Span Tracer::start_span(std::string_view name, SpanKind kind, const SpanContext&
 void Tracer::end_span(detail::SpanRecord* record) noexcept {
   record->data.end_time = detail::now_for(*record);
   detail::finish(*record);
-  // One span for all processors: each reads it, or keeps a handle on it. When the last
-  // handle goes (here, unless a processor kept one), the record returns to the pool.
-  const FinishedSpan span(record);
-  for (const auto& processor : processors_) processor->on_end(span);
+  // One span for all processors: each reads it, or keeps its handle on it. The last
+  // processor gets the tracer's own handle, so with one processor no count changes.
+  // When the last handle goes, the record returns to the pool.
+  FinishedSpan span(record);
+  const std::size_t count = processors_.size();
+  for (std::size_t i = 0; i + 1 < count; ++i) processors_[i]->on_end(span);
+  if (count > 0) processors_[count - 1]->on_end(std::move(span));
 }
 
 // --- TracerProvider ---

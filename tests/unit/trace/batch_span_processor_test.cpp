@@ -357,22 +357,37 @@ TEST(BatchSpanProcessor, SpansStagedByTheEndingThreadKeepTheirOwnBytes) {
   EXPECT_TRUE(control->names.empty());
 }
 
-TEST(BatchSpanProcessor, AStagedSpanIsNotKeptButAnUnstagedOneIsUntilExported) {
+TEST(BatchSpanProcessor, AStagedSpanIsNotKeptAndAnUnstagedOneIsSharedNotCopied) {
   for (const bool stage : {true, false}) {
     SCOPED_TRACE(stage ? "staged" : "not staged");
     auto control = std::make_shared<ExporterControl>();
     control->stage = stage;
-    control->gate_open = false;
-    BatchSpanProcessor processor(std::make_unique<ControlledExporter>(control), config_of(8, 4));
+    auto processor = std::make_unique<BatchSpanProcessor>(
+        std::make_unique<ControlledExporter>(control), config_of(8, 4));
     const FinishedSpan span = sampled_span("s");
-    processor.on_end(span);
+    processor->on_end(span);
     // Staged: the queue holds bytes, and the span is ours alone. Not staged: the queue
-    // shares the span (no copy) until it is exported.
+    // shares the span (no copy) and reads it where it is.
     EXPECT_EQ(span.holders(), stage ? 1u : 2u);
-    control->open_gate();
-    ASSERT_TRUE(processor.force_flush(SteadyClock::now() + 30s));
-    EXPECT_EQ(span.holders(), 1u);
+    ASSERT_TRUE(processor->force_flush(SteadyClock::now() + 30s));
+    EXPECT_EQ(control->staged.size() + control->names.size(), 1u);
+    processor.reset();
+    EXPECT_EQ(span.holders(), 1u) << "the queue lets go of what it kept";
   }
+}
+
+TEST(BatchSpanProcessor, AnEntryLetsGoOfItsExportedSpanWhenReused) {
+  auto control = std::make_shared<ExporterControl>();
+  // One lane of one entry whatever the machine, so the second span reuses the first's.
+  BatchSpanProcessor processor(std::make_unique<ControlledExporter>(control), config_of(1, 1));
+  const FinishedSpan first = sampled_span("first");
+  processor.on_end(first);  // a second handle: the test keeps its own
+  ASSERT_TRUE(processor.force_flush(SteadyClock::now() + 30s));
+  EXPECT_EQ(first.holders(), 2u);  // exported, still in its entry
+  processor.on_end(sampled_span("second"));
+  EXPECT_EQ(first.holders(), 1u);
+  ASSERT_TRUE(processor.force_flush(SteadyClock::now() + 30s));
+  EXPECT_EQ(control->names, (std::vector<std::string>{"first", "second"}));
 }
 
 TEST(BatchSpanProcessor, WhileDroppingSpansAreNotStagedForNothing) {

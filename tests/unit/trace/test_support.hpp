@@ -31,10 +31,10 @@ class RecordingProcessor final : public SpanProcessor {
   };
   explicit RecordingProcessor(std::shared_ptr<Shared> shared, bool wants_unsampled = false)
       : shared_(std::move(shared)), wants_unsampled_(wants_unsampled) {}
-  void on_end(const FinishedSpan& span) noexcept override {
+  void on_end(FinishedSpan span) noexcept override {
     std::lock_guard lock(shared_->mutex);
     shared_->spans.push_back(*span);
-    if (shared_->keep_handles) shared_->handles.push_back(span);
+    if (shared_->keep_handles) shared_->handles.push_back(std::move(span));
   }
   bool wants_unsampled_spans() const noexcept override { return wants_unsampled_; }
   bool force_flush(std::chrono::steady_clock::time_point) noexcept override {
