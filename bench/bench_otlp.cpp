@@ -16,9 +16,9 @@
 #include <thread>
 
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
+#include "otlp_proto_reference.hpp"
 #include "telemetry/export/otlp_exporter.hpp"
 #include "telemetry/export/otlp_json_encoding.hpp"
-#include "telemetry/export/otlp_proto_encoding.hpp"
 #include "telemetry/export/otlp_proto_wire.hpp"
 #include "telemetry/trace/batch_span_processor.hpp"
 
@@ -183,7 +183,7 @@ void BM_SustainedGrpc1M(benchmark::State& state) {
     for (std::uint64_t i = 0; i < kSpans; ++i) {
       SpanData span = model;
       span.context.span_id.bytes[0] = static_cast<std::uint8_t>(i);
-      processor.on_end(std::move(span));
+      processor.on_end(FinishedSpan::from(std::move(span)));
       if (rate != 0 && i % 1000 == 999) {
         std::this_thread::sleep_until(start +
                                       std::chrono::nanoseconds(i * 1'000'000'000ULL / rate));

@@ -261,7 +261,7 @@ class OtlpReceiver:
         return self._http("GET", "/stats")
 
 
-# --- the exporter alone: tests/unit/export/otlp_export_probe.cpp ---------------------
+# --- the exporter alone: tests/tools/otlp_export_probe.cpp ---------------------------
 
 
 def _probe_binary():

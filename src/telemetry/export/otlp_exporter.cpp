@@ -33,13 +33,14 @@ class OtlpExporter final : public SpanExporter {
   }
 
   // gRPC and HTTP/protobuf send the same protobuf bytes: write them on the thread that
-  // ended the span (see SpanExporter::encode_ahead). JSON is written per batch.
-  void encode_ahead(SpanData& span) const noexcept override {
-    if (config_.protocol == OtlpProtocol::http_json) return;
+  // ended the span (see SpanExporter::stage). JSON is written per batch.
+  bool stage(const SpanData& span, std::string& staged) const noexcept override {
+    if (config_.protocol == OtlpProtocol::http_json) return false;
     try {
-      otlp::encode_ahead(span);
+      stage_span(span, staged);
+      return true;
     } catch (...) {
-      span.wire.clear();  // out of memory: the export thread encodes it instead
+      return false;  // out of memory: the export thread encodes the span instead
     }
   }
 

@@ -18,12 +18,13 @@
 #include "google/rpc/status.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
 #include "telemetry/export/otlp_exporter.hpp"
-#include "telemetry/export/otlp_proto_encoding.hpp"
 #include "telemetry/export/otlp_proto_wire.hpp"
 
 namespace telemetry::otlp {
 
 namespace {
+
+using ExportResponse = opentelemetry::proto::collector::trace::v1::ExportTraceServiceResponse;
 
 constexpr char kExportMethod[] = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
 

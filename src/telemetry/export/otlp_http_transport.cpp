@@ -17,9 +17,9 @@
 #include <mutex>
 
 #include "google/rpc/status.pb.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "telemetry/export/otlp_exporter.hpp"
 #include "telemetry/export/otlp_json_encoding.hpp"
-#include "telemetry/export/otlp_proto_encoding.hpp"
 #include "telemetry/export/otlp_proto_wire.hpp"
 
 namespace telemetry::otlp {
@@ -32,6 +32,7 @@ namespace http = beast::http;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
+using ExportResponse = opentelemetry::proto::collector::trace::v1::ExportTraceServiceResponse;
 
 std::string gzip(std::string_view data) {
   z_stream stream{};

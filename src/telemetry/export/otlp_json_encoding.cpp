@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "telemetry/export/otlp_batch_split.hpp"
-#include "telemetry/export/otlp_proto_encoding.hpp"
+#include "telemetry/export/otlp_span_flags.hpp"
 #include "telemetry/logs/json_escape.hpp"
 
 namespace telemetry::otlp {

@@ -8,7 +8,7 @@
 
 #include "telemetry/export/otlp_batch_split.hpp"
 #include "telemetry/export/otlp_exporter.hpp"
-#include "telemetry/export/otlp_proto_encoding.hpp"
+#include "telemetry/export/otlp_span_flags.hpp"
 #include "telemetry/export/otlp_utf8.hpp"
 
 namespace telemetry::otlp {
@@ -309,9 +309,9 @@ void put_span(Writer& out, const SpanData& span) {
 
 }  // namespace
 
-void encode_ahead(SpanData& span) {
-  span.wire.clear();
-  append_framed_span(span.wire, span);
+void stage_span(const SpanData& span, std::string& staged) {
+  staged.clear();
+  append_framed_span(staged, span);
 }
 
 void append_framed_span(std::string& out, const SpanData& span) {
@@ -372,17 +372,17 @@ std::vector<std::size_t> ProtoWireEncoder::encode(SpanBatch batch, std::size_t m
   oversized = 0;
   std::vector<std::size_t> counts;
   if (batch.empty()) return counts;
-  // Spans not encoded ahead are encoded first (encoded_ may grow and move), then every
-  // span's bytes are copied once, straight into its request.
-  for (const auto& span : batch) {
+  // Spans not staged are encoded first (encoded_ may grow and move), then every span's
+  // bytes are copied once, straight into its request.
+  for (std::size_t i = 0; i < batch.size(); ++i) {
     const std::size_t begin = encoded_.size();
-    if (span.wire.empty()) append_framed_span(encoded_, span);
+    if (batch.staged(i).empty()) append_framed_span(encoded_, batch[i]);
     span_ends_.push_back(encoded_.size() - begin);  // the piece's size for now
   }
   std::size_t total = 0;
   std::size_t encoded_offset = 0;
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    std::string_view piece = batch[i].wire;
+    std::string_view piece = batch.staged(i);
     if (piece.empty()) {
       piece = std::string_view(encoded_).substr(encoded_offset, span_ends_[i]);
       encoded_offset += piece.size();

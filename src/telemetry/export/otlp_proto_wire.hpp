@@ -5,8 +5,9 @@
 // 15 bytes (arena strings keep their characters on the heap), a size pass, a
 // serialization pass and protobuf's own UTF-8 check of every string: about 1 µs per
 // span on the export thread, on a 2-core machine that serves requests too. The bytes
-// are the same as SerializeToString of make_request() (fields in field-number order,
-// proto3 defaults left out); tests/unit/export/test_otlp_wire.cpp checks that.
+// are the same as serializing the generated messages (fields in field-number order,
+// proto3 defaults left out); tests/unit/export/test_otlp_wire.cpp checks that against
+// the reference encoder in tests/support/otlp_proto_reference.hpp.
 
 #include <cstddef>
 #include <string>
@@ -26,8 +27,9 @@ class ProtoWireEncoder {
   explicit ProtoWireEncoder(const Resource& resource);
 
   // Encodes `batch` as ExportTraceServiceRequests of at most `max_bytes` each,
-  // replacing the previous batch's. Spans too large to be sent even alone are left out
-  // and counted in `oversized`. Returns the number of spans in each request.
+  // replacing the previous batch's. A span staged by stage_span below is taken as its
+  // staged bytes (SpanBatch::staged), any other is encoded here. Spans too large to be sent even
+  // alone are left out and counted in `oversized`. Returns the number of spans in each request.
   std::vector<std::size_t> encode(SpanBatch batch, std::size_t max_bytes, std::size_t& oversized);
 
   std::size_t request_count() const noexcept { return requests_.size(); }
@@ -37,8 +39,8 @@ class ProtoWireEncoder {
  private:
   std::string resource_;  // the Resource message's content
   std::string scope_;     // the InstrumentationScope message's content
-  // Span i of the batch, framed as ScopeSpans.spans: its own `wire` when the thread
-  // that ended it encoded it ahead, else bytes encoded here into `encoded_`.
+  // Span i of the batch, framed as ScopeSpans.spans: its staged bytes when the thread
+  // that ended it staged it, else bytes encoded here into `encoded_`.
   std::vector<std::string_view> pieces_;
   std::string encoded_;
   std::vector<std::size_t> span_ends_;  // running total of the pieces' sizes
@@ -66,8 +68,9 @@ class ProtoWireEncoder {
 // The span as ScopeSpans.spans (tag, length and content), appended to `out`.
 void append_framed_span(std::string& out, const SpanData& span);
 
-// Writes into span.wire what append_framed_span would: ProtoWireEncoder::encode then
-// copies these bytes instead of encoding the span again.
-void encode_ahead(SpanData& span);
+// The OTLP exporter's staged form of a span (SpanExporter::stage): what
+// append_framed_span writes, in `staged` (replacing what it held), which
+// ProtoWireEncoder::encode then copies instead of encoding the span again.
+void stage_span(const SpanData& span, std::string& staged);
 
 }  // namespace telemetry::otlp

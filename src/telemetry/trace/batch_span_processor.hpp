@@ -5,10 +5,11 @@
 // batches of at most that size: never one oversized request).
 //
 // Ending a span never blocks on the network: on_end is a short critical section that
-// swaps the span into a preallocated queue slot (and takes back that slot's old,
-// already exported storage for reuse). The queue is split into lanes, one per thread
-// as far as they go, so that request threads ending spans at once do not queue on one
-// lock. When a full batch is waiting the export thread sends full batches only, taken
+// puts the span into a preallocated queue entry: a handle on the shared span (no copy),
+// or only the bytes the exporter staged for it on this thread (SpanExporter::stage).
+// The queue is split into lanes, one per thread as far as they go, so that request
+// threads ending spans at once do not queue on one lock (span_queue.hpp). When a full
+// batch is waiting the export thread sends full batches only, taken
 // oldest first from the lanes in turn; what is left waits for the next full batch or
 // the timer. When the whole queue is full the span is dropped and counted; the first
 // drop of an episode and its end are reported through the warning sink from the
@@ -38,7 +39,7 @@ class BatchSpanProcessor final : public SpanProcessor {
   // Shuts down with a deadline of config.export_timeout if shutdown() was not called.
   ~BatchSpanProcessor() override;
 
-  void on_end(SpanData&& span) noexcept override;
+  void on_end(FinishedSpan span) noexcept override;
   // Exports everything queued before the call; true when done by `deadline`.
   bool force_flush(std::chrono::steady_clock::time_point deadline) noexcept override;
   // Exports what is queued, then shuts the exporter down. Returns by `deadline` even if
@@ -51,6 +52,7 @@ class BatchSpanProcessor final : public SpanProcessor {
 
  private:
   struct State;
+  class ExportThread;  // the export thread's loop, one step per function
   static void run(std::shared_ptr<State> state) noexcept;
 
   std::shared_ptr<State> state_;  // shared with the export thread

@@ -1,6 +1,6 @@
 #pragma once
 // Where finished spans go: OTLP over gRPC or HTTP, the console, or a test double.
-// Called from one export thread at a time; only encode_ahead runs on request threads.
+// Called from one export thread at a time; only stage runs on request threads.
 
 #include <chrono>
 #include <cstdint>
@@ -20,14 +20,19 @@ struct ExportResult {
 class SpanExporter {
  public:
   virtual ~SpanExporter() = default;
-  // Called on the thread that ended `span`, before it is queued, from many threads at
-  // once: an exporter may write the span's wire form into span.wire there, while the
-  // span's memory is still in that core's cache. Read from another core later, one
-  // contiguous buffer costs far fewer cache misses than the span's scattered strings.
-  // A span whose wire is set reaches export_spans with only `wire` valid (the batch
-  // processor queues just those bytes): the exporter must read nothing else of it.
-  // Must not touch shared mutable state. The default does nothing.
-  virtual void encode_ahead(SpanData& /*span*/) const noexcept {}
+  // Called by the batch processor on the thread that ended `span`, before it is queued,
+  // from many threads at once: an exporter may write its own form of the span (its
+  // wire bytes) into `staged` there, while the span's memory is still in that core's
+  // cache, and return true. Read from another core later, one contiguous buffer costs
+  // far fewer cache misses than the span's scattered strings. A staged span waits in
+  // the queue as those bytes alone (the span itself goes back to the tracer's pool)
+  // and reaches export_spans as SpanBatch::staged(i), with no span to read. The bytes
+  // are the exporter's business: the processor only keeps and returns them. Must not
+  // touch shared mutable state. The default stages nothing: the processor then keeps
+  // the shared span, and export_spans reads it.
+  virtual bool stage(const SpanData& /*span*/, std::string& /*staged*/) const noexcept {
+    return false;
+  }
   // Sends one batch; retries what the protocol says is retryable until `deadline`.
   virtual ExportResult export_spans(SpanBatch batch,
                                     std::chrono::steady_clock::time_point deadline) noexcept = 0;

@@ -1,6 +1,8 @@
 #pragma once
 // What happens to a span when it ends: queued for export (batch processor), kept for
-// the built-in trace view (later), or both (a fan-out of processors).
+// an in-process trace view, or both. The tracer calls every processor in turn with a
+// handle on the same FinishedSpan: shared and read-only, so a processor that keeps it
+// holds a reference, not a copy, and none can spoil it for the next.
 // on_end is on the request thread: it must be cheap and must never block.
 
 #include <chrono>
@@ -9,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "telemetry/trace/finished_span.hpp"
 #include "telemetry/trace/span_data.hpp"
 
 namespace telemetry {
@@ -32,12 +35,16 @@ struct ProcessorStats {
 class SpanProcessor {
  public:
   virtual ~SpanProcessor() = default;
-  // Called for every recorded span, sampled or not (span.context.sampled() says);
-  // an exporting processor ignores unsampled ones. After the call `span` is valid
-  // but unspecified: a processor may swap recycled storage into it (vectors and
-  // strings keep their capacity), which the tracer reuses for the next span, so that
-  // no span is allocated on one thread and freed on another.
-  virtual void on_end(SpanData&& span) noexcept = 0;
+  // Called for every recorded span, sampled or not (span->context.sampled() says);
+  // an exporting processor ignores unsampled ones. Each processor gets its own handle
+  // on the same span: to keep the span past the call, move the handle somewhere. The
+  // span itself is never copied and never changes.
+  virtual void on_end(FinishedSpan span) noexcept = 0;
+  // True when this processor wants the spans the sampler did not sample as well (an
+  // in-process view of recent traces). The tracer then records every span it starts;
+  // the sampled flag still says what the sampler decided, so export and the trace
+  // context sent downstream follow the sampler. Asked once, when the tracer is made.
+  virtual bool wants_unsampled_spans() const noexcept { return false; }
   virtual bool force_flush(std::chrono::steady_clock::time_point deadline) noexcept = 0;
   virtual bool shutdown(std::chrono::steady_clock::time_point deadline) noexcept = 0;
   // Appends this processor's counters (a fan-out appends each of its parts').

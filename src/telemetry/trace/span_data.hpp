@@ -1,6 +1,6 @@
 #pragma once
-// A finished span as processors and exporters see it. Plain data; owned by whoever
-// holds it (the batch processor's queue, then one export batch).
+// What a span is: its ids, name, times, attributes, events, links and status. Plain
+// data. Processors see it through a FinishedSpan, shared and read-only.
 
 #include <chrono>
 #include <cstdint>
@@ -45,9 +45,6 @@ struct SpanData {
   std::uint32_t dropped_attributes = 0;
   std::uint32_t dropped_events = 0;
   std::uint32_t dropped_links = 0;
-  // The exporter's wire form of this span, written by SpanExporter::encode_ahead on the
-  // thread that ended it; empty when the exporter has none. Never set by hand.
-  std::string wire;
 };
 
 }  // namespace telemetry

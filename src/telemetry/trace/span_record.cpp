@@ -93,30 +93,6 @@ UnixNanos wall_time_at(std::chrono::steady_clock::time_point steady_now) noexcep
   return anchor.wall_ns + static_cast<UnixNanos>(since);
 }
 
-void swap_span_data(SpanData& a, SpanData& b) noexcept {
-  using std::swap;
-  swap(a.context.trace_id, b.context.trace_id);
-  swap(a.context.span_id, b.context.span_id);
-  swap(a.context.flags, b.context.flags);
-  a.context.trace_state.swap(b.context.trace_state);
-  swap(a.context.remote, b.context.remote);
-  swap(a.parent_span_id, b.parent_span_id);
-  swap(a.parent_is_remote, b.parent_is_remote);
-  a.name.swap(b.name);
-  swap(a.kind, b.kind);
-  swap(a.start_time, b.start_time);
-  swap(a.end_time, b.end_time);
-  a.attributes.swap(b.attributes);
-  a.events.swap(b.events);
-  a.links.swap(b.links);
-  swap(a.status, b.status);
-  a.status_message.swap(b.status_message);
-  swap(a.dropped_attributes, b.dropped_attributes);
-  swap(a.dropped_events, b.dropped_events);
-  swap(a.dropped_links, b.dropped_links);
-  a.wire.swap(b.wire);
-}
-
 void set_attribute(SpanRecord& record, const SpanLimits& limits, std::string_view key,
                    std::string_view value) {
   Attribute* slot = slot_for(record, limits, key);
@@ -193,7 +169,6 @@ void reset(SpanRecord& record) noexcept {
   data.dropped_attributes = 0;
   data.dropped_events = 0;
   data.dropped_links = 0;
-  data.wire.clear();  // recycled storage may hold an earlier span's bytes
 }
 
 void finish(SpanRecord& record) noexcept {

@@ -4,6 +4,7 @@
 // of an earlier span whose strings keep their capacity, so setting an attribute
 // usually allocates nothing.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string_view>
@@ -21,6 +22,8 @@ struct SpanRecord {
   // through the keys already set (the usual case: spans rarely set a key twice).
   std::uint64_t key_bits = 0;
   SpanRecord* next_free = nullptr;  // the tracer's pool
+  // Once the span has ended: how many FinishedSpan handles share it (finished_span.hpp).
+  std::atomic<std::uint32_t> holders{0};
 };
 
 // The steady-clock time since the span started, added to its wall-clock start.
@@ -30,9 +33,6 @@ UnixNanos now_for(const SpanRecord& record) noexcept;
 // read per thread every 50 ms) instead of a second clock read per span. Within that
 // window the error is the clocks' relative drift: microseconds at worst.
 UnixNanos wall_time_at(std::chrono::steady_clock::time_point steady_now) noexcept;
-
-// Swaps two spans member by member (cheaper than std::swap's three whole moves).
-void swap_span_data(SpanData& a, SpanData& b) noexcept;
 
 // Adds or overwrites `key`; counts a drop when the count limit is reached.
 void set_attribute(SpanRecord& record, const SpanLimits& limits, std::string_view key,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "telemetry/trace/finished_span.hpp"
 #include "telemetry/trace/id_generator.hpp"
 #include "telemetry/trace/span_record.hpp"
 #include "telemetry/trace/span_record_pool.hpp"
@@ -10,7 +11,12 @@ namespace telemetry {
 
 Tracer::Tracer(bool enabled, SpanLimits limits, std::unique_ptr<Sampler> sampler,
                const std::vector<std::unique_ptr<SpanProcessor>>& processors)
-    : enabled_(enabled), limits_(limits), sampler_(std::move(sampler)), processors_(processors) {}
+    : enabled_(enabled),
+      record_unsampled_(std::any_of(processors.begin(), processors.end(),
+                                    [](const auto& p) { return p->wants_unsampled_spans(); })),
+      limits_(limits),
+      sampler_(std::move(sampler)),
+      processors_(processors) {}
 
 Span Tracer::start_span(std::string_view name, SpanKind kind, const SpanContext& parent,
                         Attributes initial) noexcept {
@@ -41,6 +47,10 @@ Span Tracer::start_span(std::string_view name, SpanKind kind, const SpanContext&
     context.flags |= kFlagSampled;
   }
   if (decision == SamplingDecision::record_and_sample) context.flags |= kFlagSampled;
+  // A processor that shows recent traces in process records what export leaves out.
+  if (decision == SamplingDecision::drop && enabled_ && record_unsampled_) {
+    decision = SamplingDecision::record_only;
+  }
   if (decision == SamplingDecision::drop) return Span(this, std::move(context), nullptr);
 
   detail::SpanRecord* record = nullptr;
@@ -74,20 +84,15 @@ Span Tracer::start_span(std::string_view name, SpanKind kind, const SpanContext&
 }
 
 void Tracer::end_span(detail::SpanRecord* record) noexcept {
-  SpanData& data = record->data;
-  data.end_time = detail::now_for(*record);
+  record->data.end_time = detail::now_for(*record);
   detail::finish(*record);
+  // One span for all processors: each reads it, or keeps its handle on it. The last
+  // processor gets the tracer's own handle, so with one processor no count changes.
+  // When the last handle goes, the record returns to the pool.
+  FinishedSpan span(record);
   const std::size_t count = processors_.size();
-  for (std::size_t i = 0; i + 1 < count; ++i) {
-    try {
-      SpanData copy = data;
-      processors_[i]->on_end(std::move(copy));
-    } catch (...) {
-      // Could not copy (out of memory): this processor misses the span.
-    }
-  }
-  if (count > 0) processors_[count - 1]->on_end(std::move(data));
-  detail::release_span_record(record);
+  for (std::size_t i = 0; i + 1 < count; ++i) processors_[i]->on_end(span);
+  if (count > 0) processors_[count - 1]->on_end(std::move(span));
 }
 
 // --- TracerProvider ---

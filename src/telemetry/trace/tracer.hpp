@@ -42,6 +42,9 @@ class Tracer {
                   Attributes initial = {}) noexcept;
 
   bool enabled() const noexcept { return enabled_; }
+  // True when a processor asked for unsampled spans too: every span started while
+  // tracing is enabled records (export still follows the sampled flag).
+  bool records_unsampled() const noexcept { return record_unsampled_; }
   const SpanLimits& limits() const noexcept { return limits_; }
   const Sampler& sampler() const noexcept { return *sampler_; }
 
@@ -54,6 +57,7 @@ class Tracer {
   void end_span(detail::SpanRecord* record) noexcept;
 
   bool enabled_;
+  bool record_unsampled_;
   SpanLimits limits_;
   std::unique_ptr<Sampler> sampler_;
   const std::vector<std::unique_ptr<SpanProcessor>>& processors_;

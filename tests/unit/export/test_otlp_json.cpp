@@ -5,9 +5,9 @@
 
 #include <cmath>
 
+#include "otlp_proto_reference.hpp"
 #include "otlp_test_spans.hpp"
 #include "telemetry/export/otlp_json_encoding.hpp"
-#include "telemetry/export/otlp_proto_encoding.hpp"
 
 namespace telemetry::otlp {
 namespace {

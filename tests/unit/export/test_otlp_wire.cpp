@@ -1,16 +1,18 @@
 // The wire encoder writes OTLP protobuf straight from SpanData. Its bytes must be what
-// serializing the generated messages gives (make_request / encode_proto_requests, the
-// mapping checked field by field in test_otlp_json.cpp): same fields, same order,
-// proto3 defaults left out, same splitting. The integration tests then check that a
-// receiver on OpenTelemetry's own schema decodes them.
+// serializing the generated messages gives (make_request / encode_proto_requests of
+// tests/support/otlp_proto_reference.hpp, the mapping checked field by field in
+// test_otlp_json.cpp): same fields, same order, proto3 defaults left out, same
+// splitting, whether a span was staged on its ending thread or not. The integration
+// tests then check that a receiver on OpenTelemetry's own schema decodes them.
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
+#include <set>
 
+#include "otlp_proto_reference.hpp"
 #include "otlp_test_spans.hpp"
-#include "telemetry/export/otlp_proto_encoding.hpp"
 #include "telemetry/export/otlp_proto_wire.hpp"
 
 namespace telemetry::otlp {
@@ -64,6 +66,28 @@ SpanData every_field() {
   span.status_message = "boom";
   return span;
 }
+
+// A batch as the batch processor hands it over: its queue entries, those at `staged`
+// holding only the bytes stage_span wrote for their span.
+class QueuedBatch {
+ public:
+  QueuedBatch(const std::vector<SpanData>& spans, const std::set<std::size_t>& staged)
+      : entries_(spans.size()) {
+    for (std::size_t i = 0; i < spans.size(); ++i) {
+      if (staged.count(i) != 0) {
+        stage_span(spans[i], entries_[i].staged);
+      } else {
+        entries_[i].span = FinishedSpan::from(spans[i]);
+      }
+      pointers_.push_back(&entries_[i]);
+    }
+  }
+  SpanBatch batch() const { return SpanBatch(std::span<const QueuedSpan* const>(pointers_)); }
+
+ private:
+  std::vector<QueuedSpan> entries_;
+  std::vector<const QueuedSpan*> pointers_;
+};
 
 std::string reference_bytes(const Resource& resource, SpanBatch spans) {
   google::protobuf::Arena arena;
@@ -144,16 +168,15 @@ TEST(ProtoWire, SplitsExactlyAsTheMessageEncoding) {
   constexpr std::size_t kLimit = 300 * 1024;
   google::protobuf::Arena arena;
   const auto reference = encode_proto_requests(test_resource(), batch, kLimit, arena);
-  // Spans encoded ahead (every other one, the oversized one too) split the same way.
-  for (const bool some_ahead : {false, true}) {
-    SCOPED_TRACE(some_ahead ? "some encoded ahead" : "none encoded ahead");
-    if (some_ahead) {
-      for (std::size_t i = 0; i < batch.size(); i += 2) encode_ahead(batch[i]);
-      encode_ahead(batch[3]);
-    }
+  // Staged spans (every other one, the oversized one too) split the same way.
+  std::set<std::size_t> some = {3};
+  for (std::size_t i = 0; i < batch.size(); i += 2) some.insert(i);
+  for (const bool some_staged : {false, true}) {
+    SCOPED_TRACE(some_staged ? "some staged" : "none staged");
+    const QueuedBatch queued(batch, some_staged ? some : std::set<std::size_t>{});
     ProtoWireEncoder encoder(test_resource());
     std::size_t oversized = 0;
-    const auto counts = encoder.encode(batch, kLimit, oversized);
+    const auto counts = encoder.encode(queued.batch(), kLimit, oversized);
     EXPECT_EQ(oversized, 1u);
     EXPECT_EQ(oversized, reference.oversized);
     EXPECT_EQ(counts, reference.span_counts);
@@ -178,23 +201,24 @@ TEST(ProtoWire, ReusedEncoderForgetsThePreviousBatch) {
   EXPECT_EQ(encoder.request_count(), 0u);
 }
 
-TEST(ProtoWire, SpansEncodedAheadGiveTheSameBytes) {
-  std::vector<SpanData> spans = {every_field(), make_span(9, "ahead"), make_span(10, "not ahead")};
-  const std::string expected = reference_bytes(test_resource(), spans);
-  encode_ahead(spans[0]);
-  encode_ahead(spans[1]);  // the third is encoded by the export thread, as before
-  EXPECT_FALSE(spans[0].wire.empty());
-  EXPECT_EQ(wire_bytes(test_resource(), spans), expected);
+TEST(ProtoWire, StagedSpansGiveTheSameBytes) {
+  const std::vector<SpanData> spans = {every_field(), make_span(9, "staged"),
+                                       make_span(10, "not staged")};
+  // The third is encoded by the export thread.
+  const QueuedBatch queued(spans, {0, 1});
+  ASSERT_FALSE(queued.batch().staged(0).empty());
+  EXPECT_EQ(wire_bytes(test_resource(), queued.batch()), reference_bytes(test_resource(), spans));
 }
 
-TEST(ProtoWire, EncodeAheadReplacesEarlierBytes) {
-  SpanData span = make_span(11, "recycled");
-  span.wire = "stale bytes of an earlier span";
-  encode_ahead(span);
-  const std::vector<SpanData> spans = {span};
-  span.wire.clear();
+TEST(ProtoWire, StagingReplacesEarlierBytes) {
+  const SpanData span = make_span(11, "recycled");
+  QueuedSpan entry;
+  entry.staged = "stale bytes of an earlier span";  // a recycled queue entry's buffer
+  stage_span(span, entry.staged);
+  const QueuedSpan* pointer = &entry;
   const std::vector<SpanData> plain = {span};
-  EXPECT_EQ(wire_bytes(test_resource(), spans), reference_bytes(test_resource(), plain));
+  EXPECT_EQ(wire_bytes(test_resource(), SpanBatch(std::span<const QueuedSpan* const>(&pointer, 1))),
+            reference_bytes(test_resource(), plain));
 }
 
 }  // namespace

@@ -26,9 +26,9 @@ class KeepSpans final : public telemetry::SpanProcessor {
  public:
   explicit KeepSpans(std::shared_ptr<std::vector<SpanData>> out, std::shared_ptr<std::mutex> m)
       : out_(std::move(out)), mutex_(std::move(m)) {}
-  void on_end(SpanData&& span) noexcept override {
+  void on_end(telemetry::FinishedSpan span) noexcept override {
     std::lock_guard lock(*mutex_);
-    out_->push_back(span);
+    out_->push_back(*span);
   }
   bool force_flush(std::chrono::steady_clock::time_point) noexcept override { return true; }
   bool shutdown(std::chrono::steady_clock::time_point) noexcept override { return true; }

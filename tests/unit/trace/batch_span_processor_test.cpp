@@ -14,11 +14,11 @@ using test::ControlledExporter;
 using test::ExporterControl;
 using SteadyClock = std::chrono::steady_clock;
 
-SpanData sampled_span(std::string name) {
+FinishedSpan sampled_span(std::string name) {
   SpanData span;
   span.name = std::move(name);
   span.context.flags = kFlagSampled;
-  return span;
+  return FinishedSpan::from(std::move(span));
 }
 
 BatchConfig config_of(std::size_t queue, std::size_t batch,
@@ -250,7 +250,7 @@ TEST(BatchSpanProcessor, UnsampledSpansAreNotExported) {
   BatchSpanProcessor processor(std::make_unique<ControlledExporter>(control), config_of(100, 10));
   SpanData unsampled;
   unsampled.name = "local-only";
-  processor.on_end(std::move(unsampled));
+  processor.on_end(FinishedSpan::from(std::move(unsampled)));
   processor.on_end(sampled_span("exported"));
   processor.force_flush(SteadyClock::now() + 30s);
   EXPECT_EQ(control->names, std::vector<std::string>{"exported"});
@@ -336,27 +336,61 @@ TEST(BatchSpanProcessor, OneThreadFillsTheWholeQueueNotJustItsLane) {
   control->open_gate();
 }
 
-TEST(BatchSpanProcessor, SpansEncodedAheadByTheEndingThreadKeepTheirOwnBytes) {
+TEST(BatchSpanProcessor, SpansStagedByTheEndingThreadKeepTheirOwnBytes) {
   auto control = std::make_shared<ExporterControl>();
-  control->encode_ahead = true;
+  control->stage = true;
   auto provider = provider_exporting_to(control, config_of(100, 10));
-  // Span storage is recycled: every span must arrive with the bytes made for it, never
-  // an earlier span's.
+  // Staging buffers are recycled: every span must arrive with the bytes made for it,
+  // never an earlier span's.
   for (int round = 0; round < 50; ++round) {
     Span span = provider->tracer().start_span("span" + std::to_string(round), SpanKind::server,
                                               SpanContext{});
   }
   ASSERT_TRUE(provider->force_flush(SteadyClock::now() + 30s));
-  // Only the bytes travel (the rest of an encoded span is not the exporter's to read):
-  // each span's own, once.
-  std::vector<std::string> wires = control->wires, expected;
-  for (int round = 0; round < 50; ++round) expected.push_back("ahead:span" + std::to_string(round));
-  std::sort(wires.begin(), wires.end());
+  // Only the bytes travel: each span's own, once, and no span besides.
+  std::vector<std::string> staged = control->staged, expected;
+  for (int round = 0; round < 50; ++round)
+    expected.push_back("staged:span" + std::to_string(round));
+  std::sort(staged.begin(), staged.end());
   std::sort(expected.begin(), expected.end());
-  EXPECT_EQ(wires, expected);
+  EXPECT_EQ(staged, expected);
+  EXPECT_TRUE(control->names.empty());
 }
 
-TEST(BatchSpanProcessor, WhileDroppingSpansAreNotEncodedAheadForNothing) {
+TEST(BatchSpanProcessor, AStagedSpanIsNotKeptAndAnUnstagedOneIsSharedNotCopied) {
+  for (const bool stage : {true, false}) {
+    SCOPED_TRACE(stage ? "staged" : "not staged");
+    auto control = std::make_shared<ExporterControl>();
+    control->stage = stage;
+    auto processor = std::make_unique<BatchSpanProcessor>(
+        std::make_unique<ControlledExporter>(control), config_of(8, 4));
+    const FinishedSpan span = sampled_span("s");
+    processor->on_end(span);
+    // Staged: the queue holds bytes, and the span is ours alone. Not staged: the queue
+    // shares the span (no copy) and reads it where it is.
+    EXPECT_EQ(span.holders(), stage ? 1u : 2u);
+    ASSERT_TRUE(processor->force_flush(SteadyClock::now() + 30s));
+    EXPECT_EQ(control->staged.size() + control->names.size(), 1u);
+    processor.reset();
+    EXPECT_EQ(span.holders(), 1u) << "the queue lets go of what it kept";
+  }
+}
+
+TEST(BatchSpanProcessor, AnEntryLetsGoOfItsExportedSpanWhenReused) {
+  auto control = std::make_shared<ExporterControl>();
+  // One lane of one entry whatever the machine, so the second span reuses the first's.
+  BatchSpanProcessor processor(std::make_unique<ControlledExporter>(control), config_of(1, 1));
+  const FinishedSpan first = sampled_span("first");
+  processor.on_end(first);  // a second handle: the test keeps its own
+  ASSERT_TRUE(processor.force_flush(SteadyClock::now() + 30s));
+  EXPECT_EQ(first.holders(), 2u);  // exported, still in its entry
+  processor.on_end(sampled_span("second"));
+  EXPECT_EQ(first.holders(), 1u);
+  ASSERT_TRUE(processor.force_flush(SteadyClock::now() + 30s));
+  EXPECT_EQ(control->names, (std::vector<std::string>{"first", "second"}));
+}
+
+TEST(BatchSpanProcessor, WhileDroppingSpansAreNotStagedForNothing) {
   auto control = std::make_shared<ExporterControl>();
   control->gate_open = false;
   BatchSpanProcessor processor(std::make_unique<ControlledExporter>(control), config_of(8, 4),
@@ -365,7 +399,7 @@ TEST(BatchSpanProcessor, WhileDroppingSpansAreNotEncodedAheadForNothing) {
   control->wait_for_exports_entered(1);
   push(processor, "b", 10);  // 4 fit; the first drop starts an episode, 5 more follow
   EXPECT_EQ(processor.stats().dropped, 6u);
-  EXPECT_EQ(control->encode_ahead_calls.load(), 4 + 4 + 1);
+  EXPECT_EQ(control->stage_calls.load(), 4 + 4 + 1);
   control->open_gate();
 }
 

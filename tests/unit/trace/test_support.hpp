@@ -17,20 +17,26 @@
 
 namespace telemetry::test {
 
-// Keeps a copy of every span it receives (sampled or not), synchronously.
+// Keeps every span it receives (sampled or not), synchronously: a copy of each, and,
+// when asked, the shared span itself (which keeps its record from the pool).
 class RecordingProcessor final : public SpanProcessor {
  public:
   struct Shared {
     std::mutex mutex;
     std::vector<SpanData> spans;
+    bool keep_handles = false;
+    std::vector<FinishedSpan> handles;
     int flushes = 0;
     int shutdowns = 0;
   };
-  explicit RecordingProcessor(std::shared_ptr<Shared> shared) : shared_(std::move(shared)) {}
-  void on_end(SpanData&& span) noexcept override {
+  explicit RecordingProcessor(std::shared_ptr<Shared> shared, bool wants_unsampled = false)
+      : shared_(std::move(shared)), wants_unsampled_(wants_unsampled) {}
+  void on_end(FinishedSpan span) noexcept override {
     std::lock_guard lock(shared_->mutex);
-    shared_->spans.push_back(span);  // a copy: `span` keeps its storage for reuse
+    shared_->spans.push_back(*span);
+    if (shared_->keep_handles) shared_->handles.push_back(std::move(span));
   }
+  bool wants_unsampled_spans() const noexcept override { return wants_unsampled_; }
   bool force_flush(std::chrono::steady_clock::time_point) noexcept override {
     std::lock_guard lock(shared_->mutex);
     ++shared_->flushes;
@@ -44,6 +50,7 @@ class RecordingProcessor final : public SpanProcessor {
 
  private:
   std::shared_ptr<Shared> shared_;
+  bool wants_unsampled_;
 };
 
 // A gate the test opens; export calls wait on it (ignoring their deadline when told
@@ -55,10 +62,10 @@ struct ExporterControl {
   bool ignore_deadline = false;
   int exports_entered = 0;
   std::vector<std::size_t> batch_sizes;
-  std::vector<std::string> names;  // span names exported, in order
-  bool encode_ahead = false;       // encode_ahead writes "ahead:" + name into span.wire
-  std::atomic<int> encode_ahead_calls{0};
-  std::vector<std::string> wires;  // span.wire of each exported span, in order
+  std::vector<std::string> names;  // names of the exported spans not staged, in order
+  bool stage = false;              // stage() writes "staged:" + name
+  std::atomic<int> stage_calls{0};
+  std::vector<std::string> staged;  // the staged bytes of each exported span, in order
   int flushes = 0;
   int shutdowns = 0;
   ExportResult result;
@@ -93,15 +100,21 @@ class ControlledExporter final : public SpanExporter {
       return {ExportResult::Code::failure, 0, "deadline"};
     }
     control_->batch_sizes.push_back(batch.size());
-    for (const auto& span : batch) {
-      control_->names.push_back(span.name);
-      control_->wires.push_back(span.wire);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      // A staged span arrives as its bytes alone: there is no span to read.
+      if (!batch.staged(i).empty()) {
+        control_->staged.emplace_back(batch.staged(i));
+      } else {
+        control_->names.push_back(batch[i].name);
+      }
     }
     return control_->result;
   }
-  void encode_ahead(SpanData& span) const noexcept override {
-    control_->encode_ahead_calls.fetch_add(1);
-    if (control_->encode_ahead) span.wire = "ahead:" + span.name;
+  bool stage(const SpanData& span, std::string& staged) const noexcept override {
+    control_->stage_calls.fetch_add(1);
+    if (!control_->stage) return false;
+    staged += "staged:" + span.name;
+    return true;
   }
   bool force_flush(std::chrono::steady_clock::time_point) noexcept override {
     std::lock_guard lock(control_->mutex);

@@ -1,8 +1,9 @@
-#include "telemetry/export/otlp_proto_encoding.hpp"
+#include "otlp_proto_reference.hpp"
 
 #include <google/protobuf/io/coded_stream.h>
 
 #include "telemetry/export/otlp_batch_split.hpp"
+#include "telemetry/export/otlp_span_flags.hpp"
 #include "telemetry/export/otlp_utf8.hpp"
 
 namespace telemetry::otlp {
@@ -11,10 +12,6 @@ namespace common = opentelemetry::proto::common::v1;
 namespace trace = opentelemetry::proto::trace::v1;
 
 namespace {
-
-// Span.flags bits (SpanFlags in trace.proto).
-constexpr std::uint32_t kContextHasIsRemote = 0x100;
-constexpr std::uint32_t kContextIsRemote = 0x200;
 
 void set_string(std::string* out, std::string_view text) {
   if (is_valid_utf8(text)) {
@@ -94,10 +91,6 @@ google::protobuf::ArenaOptions arena_options(char* first_block, std::size_t byte
 RequestArena::RequestArena(std::size_t first_block_bytes)
     : first_block_(new char[first_block_bytes]),
       arena_(arena_options(first_block_.get(), first_block_bytes)) {}
-
-std::uint32_t span_flags(std::uint8_t trace_flags, bool remote) noexcept {
-  return trace_flags | kContextHasIsRemote | (remote ? kContextIsRemote : 0);
-}
 
 void to_proto(const SpanData& span, trace::Span& out) {
   set_id(out.mutable_trace_id(), span.context.trace_id);

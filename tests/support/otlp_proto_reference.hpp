@@ -1,8 +1,8 @@
 #pragma once
-// SpanData -> OTLP protobuf messages (the generated classes from proto/). The transports
-// no longer send these (otlp_proto_wire.hpp writes the same bytes straight from
-// SpanData, 3-4x cheaper); they remain the reference the wire encoder is tested
-// against, byte for byte, and the baseline of bench_otlp. Requests are built on a
+// SpanData -> OTLP protobuf messages (the generated classes from proto/), for tests and
+// benchmarks only. The exporter never sends these (otlp_proto_wire.hpp writes the same
+// bytes straight from SpanData, 3-4x cheaper); they are the reference the wire encoder
+// is tested against, byte for byte, and the baseline of bench_otlp. Requests are built on a
 // google::protobuf::Arena that the export thread keeps and resets between batches: a
 // 512-span batch is thousands of small messages, and allocating them one by one from
 // the heap (then freeing them one by one) was most of the encoding time.
@@ -22,10 +22,6 @@ namespace telemetry::otlp {
 
 using ExportRequest = opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest;
 using ExportResponse = opentelemetry::proto::collector::trace::v1::ExportTraceServiceResponse;
-
-// Span.flags / Link.flags: the W3C trace flags plus whether the parent (or linked)
-// context came from another process.
-std::uint32_t span_flags(std::uint8_t trace_flags, bool remote) noexcept;
 
 void to_proto(const SpanData& span, opentelemetry::proto::trace::v1::Span& out);
 
