@@ -173,17 +173,27 @@ class Service:
             except subprocess.TimeoutExpired:
                 self._kill()
                 raise RuntimeError(f"the service did not exit within {timeout} s of {sig}")
-        for reader in self._readers:
-            reader.join(timeout=5)
-        for stream in (self.process.stdout, self.process.stderr):
-            if stream is not None and not any(r.is_alive() for r in self._readers):
-                stream.close()
+        self._close_pipes()
         return self.process.returncode
 
     def _kill(self):
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=10)
+        self._close_pipes()
+
+    def _close_pipes(self):
+        """Once the process has exited, its readers reach the end of its output:
+        join them and close the pipes (no ResourceWarning, no leaked descriptors)."""
+        if self.process is None or self.process.poll() is None:
+            return
+        for reader in self._readers:
+            reader.join(timeout=5)
+        if any(r.is_alive() for r in self._readers):
+            return  # still reading: closing under a blocked read could hang
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream is not None and not stream.closed:
+                stream.close()
 
     def output_tail(self, count=40):
         with self._cond:

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "otlp_proto_reference.hpp"
-#include "otlp_test_spans.hpp"
+#include "otlp_test_support.hpp"
 #include "telemetry/export/otlp_batch_split.hpp"
 #include "telemetry/export/otlp_json_encoding.hpp"
 

@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "otlp_proto_reference.hpp"
-#include "otlp_test_spans.hpp"
+#include "otlp_test_support.hpp"
 #include "telemetry/export/otlp_json_encoding.hpp"
 
 namespace telemetry::otlp {

@@ -6,7 +6,7 @@
 #include <deque>
 #include <mutex>
 
-#include "otlp_test_spans.hpp"
+#include "otlp_test_support.hpp"
 #include "telemetry/export/otlp_exporter.hpp"
 
 namespace telemetry::otlp {

@@ -12,7 +12,7 @@
 #include <set>
 
 #include "otlp_proto_reference.hpp"
-#include "otlp_test_spans.hpp"
+#include "otlp_test_support.hpp"
 #include "telemetry/export/otlp_proto_wire.hpp"
 
 namespace telemetry::otlp {
