@@ -1,0 +1,537 @@
+// The use cases' rules with no database: domain::Services built on the in-memory
+// repositories, as the app builds them on SQLite's (tests/unit/storage checks the
+// same services on the real backend).
+
+#include "domain/services.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "domain/errors.hpp"
+#include "domain/secrets.hpp"
+#include "in_memory_repositories.hpp"
+#include "test_support.hpp"
+
+namespace domain::test {
+namespace {
+
+// A clock that only moves when told to.
+struct ManualClock {
+  std::shared_ptr<std::atomic<std::int64_t>> millis =
+      std::make_shared<std::atomic<std::int64_t>>(1795562415123);  // 2026-11-24T23:20:15.123Z
+
+  Clock clock() const {
+    return [m = millis] {
+      return std::chrono::system_clock::time_point(std::chrono::milliseconds(m->load()));
+    };
+  }
+  void advance(std::chrono::milliseconds by) { *millis += by.count(); }
+};
+
+class ServicesTest : public ::testing::Test {
+ protected:
+  ServicesTest() { build(std::chrono::hours(24)); }
+
+  void build(std::chrono::seconds token_ttl) {
+    AccountOptions options;
+    options.password_cost = PasswordCost::minimal();
+    options.token_ttl = token_ttl;
+    options.clock = clock.clock();
+    services = std::make_unique<Services>(store.repositories(), options);
+  }
+
+  AccountService& accounts() { return services->accounts(); }
+  BoardService& boards() { return services->boards(); }
+  ElementService& elements() { return services->elements(); }
+
+  User register_user(const std::string& name, const std::string& password = "password1") {
+    return accounts().register_user(t.ctx, {name, password});
+  }
+
+  // "allowed", or the code of the DomainError the action threw.
+  static std::string outcome(const std::function<void()>& action) {
+    try {
+      action();
+      return "allowed";
+    } catch (const DomainError& error) {
+      return std::string(error.code_name());
+    }
+  }
+
+  // The DomainError the action threw; fails the test if it threw none.
+  static DomainError error_of(const std::function<void()>& action) {
+    try {
+      action();
+    } catch (const DomainError& error) {
+      return error;
+    }
+    ADD_FAILURE() << "expected a DomainError";
+    return DomainError(ErrorCode::conflict, "none thrown");
+  }
+
+  ManualClock clock;
+  TestContext t;
+  InMemoryRepositories store;
+  std::unique_ptr<Services> services;
+};
+
+// --- accounts ---------------------------------------------------------------
+
+class Accounts : public ServicesTest {};
+
+TEST_F(Accounts, RegisteredUserLogsInAndIsKnownByTheToken) {
+  const User alice = register_user("Alice", "correct horse");
+  EXPECT_GT(alice.id, 0);
+  EXPECT_EQ(alice.username, "Alice");
+  EXPECT_EQ(alice.created_at, "2026-11-24T23:20:15.123Z");
+
+  const Session session = accounts().login(t.ctx, {"alice", "correct horse"});
+  EXPECT_EQ(session.user.id, alice.id);
+  EXPECT_EQ(session.expires_at, "2026-11-25T23:20:15.123Z");
+  EXPECT_FALSE(store.sessions.holds(session.token));  // only the hash is stored
+  EXPECT_TRUE(store.sessions.holds(secrets::token_hash(session.token)));
+
+  TestContext later;
+  EXPECT_EQ(accounts().authenticate(later.ctx, session.token).id, alice.id);
+  EXPECT_EQ(later.ctx.user_id(), alice.id);
+}
+
+TEST_F(Accounts, UsernamesAreUniqueWhateverTheirCase) {
+  register_user("alice");
+  EXPECT_EQ(outcome([&] { register_user("ALICE"); }), "username_taken");
+  EXPECT_EQ(store.users.size(), 1u);
+}
+
+TEST_F(Accounts, RegistrationRulesAreCheckedBeforeAnythingIsStored) {
+  const DomainError error = error_of([&] { register_user("x", "short"); });
+  EXPECT_EQ(error.code(), ErrorCode::validation_failed);
+  ASSERT_EQ(error.details().size(), 2u);
+  EXPECT_EQ(error.details()[0].field, "username");
+  EXPECT_EQ(error.details()[1].field, "password");
+  EXPECT_EQ(store.users.size(), 0u);
+}
+
+TEST_F(Accounts, UnknownUserAndWrongPasswordGetTheSameAnswer) {
+  register_user("alice", "correct horse");
+  const DomainError wrong_password = error_of([&] {
+    accounts().login(t.ctx, {"alice", "wrong horse"});
+  });
+  const DomainError unknown_user = error_of([&] {
+    accounts().login(t.ctx, {"bob", "correct horse"});
+  });
+  EXPECT_EQ(wrong_password.code(), ErrorCode::unauthorized);
+  EXPECT_EQ(unknown_user.code(), ErrorCode::unauthorized);
+  EXPECT_FALSE(wrong_password.message().empty());
+  EXPECT_EQ(wrong_password.message(), unknown_user.message());
+  EXPECT_EQ(store.sessions.size(), 0u);
+}
+
+TEST_F(Accounts, TokenIsUnauthorizedOnceItsTtlHasPassed) {
+  register_user("alice", "correct horse");
+  const Session session = accounts().login(t.ctx, {"alice", "correct horse"});
+  clock.advance(std::chrono::hours(24) - std::chrono::milliseconds(1));
+  EXPECT_EQ(outcome([&] { accounts().authenticate(t.ctx, session.token); }), "allowed");
+  clock.advance(std::chrono::milliseconds(1));
+  EXPECT_EQ(outcome([&] { accounts().authenticate(t.ctx, session.token); }), "unauthorized");
+  EXPECT_EQ(store.sessions.size(), 0u);  // the expired session was removed
+}
+
+TEST_F(Accounts, ShorterTtlEndsSessionsSooner) {
+  build(std::chrono::minutes(5));
+  register_user("alice", "correct horse");
+  const Session session = accounts().login(t.ctx, {"alice", "correct horse"});
+  EXPECT_EQ(session.expires_at, "2026-11-24T23:25:15.123Z");
+  clock.advance(std::chrono::minutes(5));
+  EXPECT_EQ(outcome([&] { accounts().authenticate(t.ctx, session.token); }), "unauthorized");
+}
+
+TEST_F(Accounts, LoginClearsOutExpiredSessions) {
+  register_user("alice", "correct horse");
+  accounts().login(t.ctx, {"alice", "correct horse"});
+  clock.advance(std::chrono::hours(25));
+  accounts().login(t.ctx, {"alice", "correct horse"});
+  EXPECT_EQ(store.sessions.size(), 1u);
+}
+
+TEST_F(Accounts, LogoutEndsOnlyThatSession) {
+  register_user("alice", "correct horse");
+  const Session phone = accounts().login(t.ctx, {"alice", "correct horse"});
+  const Session laptop = accounts().login(t.ctx, {"alice", "correct horse"});
+  accounts().logout(t.ctx, phone.token);
+  EXPECT_EQ(outcome([&] { accounts().authenticate(t.ctx, phone.token); }), "unauthorized");
+  EXPECT_EQ(outcome([&] { accounts().authenticate(t.ctx, laptop.token); }), "allowed");
+  EXPECT_EQ(outcome([&] { accounts().logout(t.ctx, phone.token); }), "allowed");  // again
+}
+
+TEST_F(Accounts, UnknownAndMalformedTokensAreUnauthorized) {
+  for (const std::string& token :
+       {std::string(), std::string("nope"), std::string(10000, 'a'), secrets::new_token()}) {
+    EXPECT_EQ(outcome([&] { accounts().authenticate(t.ctx, token); }), "unauthorized");
+  }
+}
+
+// --- boards -----------------------------------------------------------------
+
+class Boards : public ServicesTest {
+ protected:
+  Boards() {
+    owner = register_user("owner").id;
+    editor = register_user("editor").id;
+    viewer = register_user("viewer").id;
+    stranger = register_user("stranger").id;
+  }
+
+  // A board owned by `owner` with `editor` and `viewer` as members.
+  Id shared_board() {
+    const Id id = boards().create(t.ctx, owner, {"Roadmap", "Q1"}).id;
+    boards().add_member(t.ctx, owner, id, "editor", "editor");
+    boards().add_member(t.ctx, owner, id, "viewer", "viewer");
+    return id;
+  }
+
+  Id owner = 0, editor = 0, viewer = 0, stranger = 0;
+};
+
+TEST_F(Boards, CreatorOwnsTheNewBoard) {
+  const Board board = boards().create(t.ctx, owner, {"Roadmap", "Q1 plans"});
+  EXPECT_EQ(board.name, "Roadmap");
+  EXPECT_EQ(board.owner_id, owner);
+  EXPECT_EQ(board.my_role, Role::owner);
+  EXPECT_EQ(board.created_at, "2026-11-24T23:20:15.123Z");
+  const Board fetched = boards().get(t.ctx, owner, board.id);
+  EXPECT_EQ(fetched.description, "Q1 plans");
+  EXPECT_EQ(fetched.my_role, Role::owner);
+}
+
+TEST_F(Boards, EachMemberSeesTheirOwnRoleAndAStrangerSeesNothing) {
+  const Id id = shared_board();
+  EXPECT_EQ(boards().get(t.ctx, editor, id).my_role, Role::editor);
+  EXPECT_EQ(boards().get(t.ctx, viewer, id).my_role, Role::viewer);
+  const DomainError hidden = error_of([&] { boards().get(t.ctx, stranger, id); });
+  const DomainError missing = error_of([&] { boards().get(t.ctx, stranger, id + 1000); });
+  EXPECT_EQ(hidden.code(), ErrorCode::not_found);
+  EXPECT_EQ(hidden.message(), missing.message());  // existence is not leaked
+}
+
+TEST_F(Boards, OwnerUpdatesOnlyTheGivenFields) {
+  const Id id = shared_board();
+  clock.advance(std::chrono::seconds(90));
+  const Board renamed = boards().update(t.ctx, owner, id, {std::string("Plan"), {}});
+  EXPECT_EQ(renamed.name, "Plan");
+  EXPECT_EQ(renamed.description, "Q1");
+  EXPECT_EQ(renamed.created_at, "2026-11-24T23:20:15.123Z");
+  EXPECT_EQ(renamed.updated_at, "2026-11-24T23:21:45.123Z");
+  EXPECT_EQ(outcome([&] {
+              boards().update(t.ctx, editor, id, {std::string("X"), {}});
+            }),
+            "forbidden");
+  EXPECT_EQ(outcome([&] {
+              boards().update(t.ctx, viewer, id, {std::string("X"), {}});
+            }),
+            "forbidden");
+  EXPECT_EQ(outcome([&] {
+              boards().update(t.ctx, stranger, id, {std::string("X"), {}});
+            }),
+            "not_found");
+  EXPECT_EQ(boards().get(t.ctx, viewer, id).name, "Plan");
+}
+
+TEST_F(Boards, InvalidBoardsAreRejectedWithFieldDetails) {
+  const DomainError error = error_of([&] {
+    boards().create(t.ctx, owner, {"  ", std::string(2001, 'd')});
+  });
+  EXPECT_EQ(error.code(), ErrorCode::validation_failed);
+  ASSERT_EQ(error.details().size(), 2u);
+  EXPECT_EQ(error.details()[0].field, "name");
+  EXPECT_EQ(error.details()[1].field, "description");
+  EXPECT_EQ(store.boards.size(), 0u);
+}
+
+TEST_F(Boards, ListMineIsPagedNewestFirstWithATotal) {
+  for (int i = 1; i <= 25; ++i) {
+    boards().create(t.ctx, owner, {"board " + std::to_string(i), ""});
+    clock.advance(std::chrono::milliseconds(1));
+  }
+  boards().create(t.ctx, stranger, {"not mine", ""});
+  const Id shared = boards().create(t.ctx, stranger, {"shared with me", ""}).id;
+  boards().add_member(t.ctx, stranger, shared, "owner", "viewer");
+
+  const BoardList first = boards().list_mine(t.ctx, owner, {10, 0});
+  EXPECT_EQ(first.total, 26);
+  ASSERT_EQ(first.boards.size(), 10u);
+  EXPECT_EQ(first.boards[0].name, "shared with me");
+  EXPECT_EQ(first.boards[0].my_role, Role::viewer);
+  EXPECT_EQ(first.boards[1].name, "board 25");
+  EXPECT_EQ(first.boards[1].my_role, Role::owner);
+
+  const BoardList last = boards().list_mine(t.ctx, owner, {10, 20});
+  EXPECT_EQ(last.total, 26);
+  ASSERT_EQ(last.boards.size(), 6u);
+  EXPECT_EQ(last.boards.back().name, "board 1");
+  EXPECT_EQ(last.limit, 10);
+  EXPECT_EQ(last.offset, 20);
+
+  EXPECT_TRUE(boards().list_mine(t.ctx, owner, {10, 100}).boards.empty());
+  EXPECT_EQ(boards().list_mine(t.ctx, owner, {10, 100}).total, 26);
+  EXPECT_EQ(boards().list_mine(t.ctx, editor, {20, 0}).total, 0);
+}
+
+TEST_F(Boards, ListMineRejectsBadPages) {
+  EXPECT_EQ(outcome([&] { boards().list_mine(t.ctx, owner, {101, 0}); }), "validation_failed");
+  EXPECT_EQ(outcome([&] { boards().list_mine(t.ctx, owner, {0, 0}); }), "validation_failed");
+  EXPECT_EQ(outcome([&] { boards().list_mine(t.ctx, owner, {20, -5}); }), "validation_failed");
+}
+
+TEST_F(Boards, OnlyTheOwnerDeletesAndTheElementsGoToo) {
+  const Id id = shared_board();
+  ElementDraft draft;
+  draft.kind = "rectangle";
+  elements().create(t.ctx, editor, id, draft);
+  EXPECT_EQ(outcome([&] { boards().remove(t.ctx, editor, id); }), "forbidden");
+  EXPECT_EQ(outcome([&] { boards().remove(t.ctx, stranger, id); }), "not_found");
+  EXPECT_EQ(outcome([&] { boards().remove(t.ctx, owner, id); }), "allowed");
+  EXPECT_EQ(outcome([&] { boards().get(t.ctx, owner, id); }), "not_found");
+  EXPECT_EQ(outcome([&] { boards().remove(t.ctx, owner, id); }), "not_found");
+  EXPECT_EQ(store.elements.size(), 0u);
+}
+
+TEST_F(Boards, MembersAreListedWithNamesAndRoles) {
+  const Id id = shared_board();
+  std::map<std::string, Role> roles;
+  for (const Member& m : boards().list_members(t.ctx, viewer, id)) roles[m.username] = m.role;
+  const std::map<std::string, Role> expected{
+      {"owner", Role::owner}, {"editor", Role::editor}, {"viewer", Role::viewer}};
+  EXPECT_EQ(roles, expected);
+  EXPECT_EQ(outcome([&] { boards().list_members(t.ctx, stranger, id); }), "not_found");
+}
+
+TEST_F(Boards, AddMemberRules) {
+  const Id id = shared_board();
+  const Member added = boards().add_member(t.ctx, owner, id, "STRANGER", "viewer");
+  EXPECT_EQ(added.user_id, stranger);  // found whatever the case
+  EXPECT_EQ(added.username, "stranger");
+  EXPECT_EQ(added.role, Role::viewer);
+
+  EXPECT_EQ(outcome([&] { boards().add_member(t.ctx, owner, id, "editor", "owner"); }),
+            "validation_failed");
+  EXPECT_EQ(outcome([&] { boards().add_member(t.ctx, owner, id, "editor", "admin"); }),
+            "validation_failed");
+  const DomainError nobody =
+      error_of([&] { boards().add_member(t.ctx, owner, id, "nobody", "viewer"); });
+  EXPECT_EQ(nobody.code(), ErrorCode::validation_failed);
+  ASSERT_EQ(nobody.details().size(), 1u);
+  EXPECT_EQ(nobody.details()[0].field, "username");
+
+  EXPECT_EQ(outcome([&] { boards().add_member(t.ctx, owner, id, "editor", "viewer"); }),
+            "conflict");
+  EXPECT_EQ(outcome([&] { boards().add_member(t.ctx, owner, id, "owner", "viewer"); }), "conflict");
+  EXPECT_EQ(boards().get(t.ctx, editor, id).my_role, Role::editor);  // unchanged
+  EXPECT_EQ(boards().get(t.ctx, owner, id).my_role, Role::owner);
+
+  EXPECT_EQ(outcome([&] { boards().add_member(t.ctx, editor, id, "stranger", "viewer"); }),
+            "forbidden");
+}
+
+TEST_F(Boards, OwnerCannotBeRemovedButOthersCanLeave) {
+  const Id id = shared_board();
+  EXPECT_EQ(outcome([&] { boards().remove_member(t.ctx, owner, id, owner); }), "conflict");
+  EXPECT_EQ(outcome([&] { boards().remove_member(t.ctx, editor, id, owner); }), "forbidden");
+  EXPECT_EQ(outcome([&] { boards().remove_member(t.ctx, viewer, id, viewer); }), "allowed");
+  EXPECT_EQ(outcome([&] { boards().get(t.ctx, viewer, id); }), "not_found");
+  EXPECT_EQ(outcome([&] { boards().remove_member(t.ctx, owner, id, stranger); }), "not_found");
+  EXPECT_EQ(outcome([&] { boards().remove_member(t.ctx, owner, id, editor); }), "allowed");
+  ASSERT_EQ(boards().list_members(t.ctx, owner, id).size(), 1u);
+  EXPECT_EQ(boards().list_members(t.ctx, owner, id)[0].user_id, owner);
+}
+
+// --- elements ---------------------------------------------------------------
+
+class Elements : public Boards {
+ protected:
+  static ElementDraft note(std::string text, std::int64_t z = 0) {
+    ElementDraft draft;
+    draft.kind = "sticky_note";
+    draft.x = 10.5;
+    draft.y = -3.25;
+    draft.width = 200;
+    draft.height = 120;
+    draft.z_index = z;
+    draft.style = {{"fill", "#ffeb3b"}};
+    draft.text = std::move(text);
+    return draft;
+  }
+  static ElementPatch patch_at(std::int64_t version) {
+    ElementPatch patch;
+    patch.version = version;
+    return patch;
+  }
+};
+
+TEST_F(Elements, CreatedElementStartsAtVersionOne) {
+  const Id board = shared_board();
+  const Element e = elements().create(t.ctx, editor, board, note("hello"));
+  EXPECT_EQ(e.board_id, board);
+  EXPECT_EQ(e.kind, ElementKind::sticky_note);
+  EXPECT_EQ(e.version, 1);
+  EXPECT_EQ(e.created_by, editor);
+  const Element read = elements().get(t.ctx, viewer, board, e.id);
+  EXPECT_EQ(read.text, "hello");
+  EXPECT_EQ(read.style, note("").style);
+}
+
+TEST_F(Elements, ViewersReadButDoNotWriteAndStrangersSeeNothing) {
+  const Id board = shared_board();
+  const Element e = elements().create(t.ctx, owner, board, note("x"));
+  ElementPatch patch = patch_at(1);
+  patch.x = 5;
+  EXPECT_EQ(outcome([&] { elements().list(t.ctx, viewer, board); }), "allowed");
+  EXPECT_EQ(outcome([&] { elements().create(t.ctx, viewer, board, note("y")); }), "forbidden");
+  EXPECT_EQ(outcome([&] { elements().update(t.ctx, viewer, board, e.id, patch); }), "forbidden");
+  EXPECT_EQ(outcome([&] { elements().remove(t.ctx, viewer, board, e.id); }), "forbidden");
+  EXPECT_EQ(outcome([&] { elements().list(t.ctx, stranger, board); }), "not_found");
+  EXPECT_EQ(outcome([&] { elements().get(t.ctx, stranger, board, e.id); }), "not_found");
+  EXPECT_EQ(outcome([&] { elements().create(t.ctx, stranger, board, note("y")); }), "not_found");
+  EXPECT_EQ(elements().get(t.ctx, owner, board, e.id).version, 1);  // nothing was written
+  EXPECT_EQ(store.elements.size(), 1u);
+}
+
+TEST_F(Elements, ListIsOrderedByZIndex) {
+  const Id board = shared_board();
+  elements().create(t.ctx, editor, board, note("top", 5));
+  elements().create(t.ctx, editor, board, note("bottom", -2));
+  elements().create(t.ctx, editor, board, note("middle", 0));
+  const std::vector<Element> list = elements().list(t.ctx, viewer, board);
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(list[0].text, "bottom");
+  EXPECT_EQ(list[1].text, "middle");
+  EXPECT_EQ(list[2].text, "top");
+}
+
+TEST_F(Elements, UpdateIsPartialAndBumpsTheVersion) {
+  const Id board = shared_board();
+  const Element e = elements().create(t.ctx, editor, board, note("hello"));
+  clock.advance(std::chrono::seconds(2));
+  ElementPatch patch = patch_at(1);
+  patch.x = 99;
+  patch.text = "moved";
+  const Element updated = elements().update(t.ctx, editor, board, e.id, patch);
+  EXPECT_EQ(updated.version, 2);
+  EXPECT_EQ(updated.x, 99);
+  EXPECT_EQ(updated.y, -3.25);  // untouched
+  EXPECT_EQ(updated.updated_at, "2026-11-24T23:20:17.123Z");
+  const Element stored = elements().get(t.ctx, viewer, board, e.id);
+  EXPECT_EQ(stored.version, 2);
+  EXPECT_EQ(stored.text, "moved");
+  EXPECT_EQ(stored.updated_at, updated.updated_at);
+}
+
+TEST_F(Elements, StaleVersionConflictsAndCarriesTheCurrentElement) {
+  const Id board = shared_board();
+  const Element e = elements().create(t.ctx, editor, board, note("v1"));
+  ElementPatch first = patch_at(1);
+  first.text = "v2 by editor";
+  elements().update(t.ctx, editor, board, e.id, first);
+
+  ElementPatch stale = patch_at(1);
+  stale.text = "v2 by owner";
+  const DomainError error = error_of([&] { elements().update(t.ctx, owner, board, e.id, stale); });
+  EXPECT_EQ(error.code(), ErrorCode::version_conflict);
+  ASSERT_NE(error.current_element(), nullptr);
+  EXPECT_EQ(error.current_element()->id, e.id);
+  EXPECT_EQ(error.current_element()->version, 2);
+  EXPECT_EQ(error.current_element()->text, "v2 by editor");
+  EXPECT_EQ(elements().get(t.ctx, owner, board, e.id).text, "v2 by editor");
+}
+
+// A write that lands between the service's read and its own write: the repository's
+// version check is what turns it into a conflict instead of a lost update.
+class RacingElements final : public InMemoryElementRepository {
+ public:
+  bool update_if_version(const telemetry::Context& ctx, Id board_id, Id element_id,
+                         std::int64_t expected_version, const ElementValues& values,
+                         UnixMillis now) override {
+    if (race) {
+      race = false;
+      ElementValues theirs = values;
+      theirs.text = "written in between";
+      InMemoryElementRepository::update_if_version(ctx, board_id, element_id, expected_version,
+                                                   theirs, now);
+    }
+    return InMemoryElementRepository::update_if_version(ctx, board_id, element_id, expected_version,
+                                                        values, now);
+  }
+  bool race = false;
+};
+
+TEST_F(Elements, WriteBetweenReadAndUpdateIsAConflictToo) {
+  RacingElements racing;
+  InMemoryBoardRepository racing_boards(store.users, racing);
+  AccountOptions options;
+  options.password_cost = PasswordCost::minimal();
+  options.clock = clock.clock();
+  Services raced({store.users, store.sessions, racing_boards, racing}, options);
+
+  const Id board = raced.boards().create(t.ctx, owner, {"Race", ""}).id;
+  const Element e = raced.elements().create(t.ctx, owner, board, note("v1"));
+  racing.race = true;
+  ElementPatch patch = patch_at(1);
+  patch.text = "mine";
+  const DomainError error =
+      error_of([&] { raced.elements().update(t.ctx, owner, board, e.id, patch); });
+  EXPECT_EQ(error.code(), ErrorCode::version_conflict);
+  ASSERT_NE(error.current_element(), nullptr);
+  EXPECT_EQ(error.current_element()->version, 2);
+  EXPECT_EQ(error.current_element()->text, "written in between");
+  EXPECT_EQ(raced.elements().get(t.ctx, owner, board, e.id).text, "written in between");
+}
+
+TEST_F(Elements, InvalidDraftsAndPatchesAreRejectedWithFieldDetails) {
+  const Id board = shared_board();
+  ElementDraft draft = note("x");
+  draft.kind = "hexagon";
+  draft.width = 1e6;
+  const DomainError bad_draft = error_of([&] { elements().create(t.ctx, editor, board, draft); });
+  EXPECT_EQ(bad_draft.code(), ErrorCode::validation_failed);
+  ASSERT_EQ(bad_draft.details().size(), 2u);
+  EXPECT_EQ(bad_draft.details()[0].field, "kind");
+  EXPECT_EQ(bad_draft.details()[1].field, "width");
+  EXPECT_EQ(store.elements.size(), 0u);
+
+  const Element e = elements().create(t.ctx, editor, board, note("ok"));
+  ElementPatch no_version;
+  no_version.x = 1;
+  const DomainError missing =
+      error_of([&] { elements().update(t.ctx, editor, board, e.id, no_version); });
+  EXPECT_EQ(missing.code(), ErrorCode::validation_failed);
+  ASSERT_EQ(missing.details().size(), 1u);
+  EXPECT_EQ(missing.details()[0].field, "version");
+
+  ElementPatch rotated = patch_at(1);
+  rotated.rotation = 400;
+  EXPECT_EQ(outcome([&] { elements().update(t.ctx, editor, board, e.id, rotated); }),
+            "validation_failed");
+  EXPECT_EQ(elements().get(t.ctx, editor, board, e.id).version, 1);
+}
+
+TEST_F(Elements, ElementsBelongToTheirBoard) {
+  const Id board = shared_board();
+  const Element e = elements().create(t.ctx, owner, board, note("mine"));
+  const Id other = boards().create(t.ctx, owner, {"Other", ""}).id;
+  ElementPatch patch = patch_at(1);
+  patch.x = 1;
+  EXPECT_EQ(outcome([&] { elements().get(t.ctx, owner, other, e.id); }), "not_found");
+  EXPECT_EQ(outcome([&] { elements().update(t.ctx, owner, other, e.id, patch); }), "not_found");
+  EXPECT_EQ(outcome([&] { elements().remove(t.ctx, owner, other, e.id); }), "not_found");
+  EXPECT_EQ(elements().get(t.ctx, owner, board, e.id).x, 10.5);
+  EXPECT_EQ(outcome([&] { elements().remove(t.ctx, editor, board, e.id); }), "allowed");
+  EXPECT_EQ(outcome([&] { elements().get(t.ctx, owner, board, e.id); }), "not_found");
+}
+
+}  // namespace
+}  // namespace domain::test
