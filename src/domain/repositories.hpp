@@ -2,7 +2,7 @@
 // What the use cases need from storage, and nothing about how it is stored. SQLite
 // implements these today (src/storage/sqlite); PostgreSQL can follow without
 // touching the services or the handlers. Every method may block: call them only
-// on the database pool (storage::DbExecutor). Times are unix milliseconds here;
+// on the backend's executor (storage::Executor). Times are unix milliseconds here;
 // entities carry them as RFC 3339.
 
 #include <cstdint>
