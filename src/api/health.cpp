@@ -36,15 +36,17 @@ awaitable<http::Response> ready(Dependencies& deps, http::Request&, const teleme
 
 }  // namespace
 
+constexpr char kHealthRoute[] = "/health";
+constexpr char kReadyRoute[] = "/ready";
+
 const std::vector<std::string>& health_check_routes() {
-  static const std::vector<std::string> routes{"/health", "/ready"};
+  static const std::vector<std::string> routes{kHealthRoute, kReadyRoute};
   return routes;
 }
 
 void register_health_routes(http::Router& router, Dependencies& deps) {
-  const auto& routes = health_check_routes();
-  add_route(router, beast_http::verb::get, routes[0], deps, health);
-  add_route(router, beast_http::verb::get, routes[1], deps, ready);
+  add_route(router, beast_http::verb::get, kHealthRoute, deps, health);
+  add_route(router, beast_http::verb::get, kReadyRoute, deps, ready);
 }
 
 }  // namespace api

@@ -1,7 +1,5 @@
 #include "domain/services.hpp"
 
-#include <utility>
-
 namespace domain {
 
 Services::Services(const Repositories& repositories, AccountOptions accounts)

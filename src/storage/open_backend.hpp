@@ -1,6 +1,7 @@
 #pragma once
 // The backend factory: DATABASE_URL's scheme chooses the implementation. Adding a
-// backend is its folder under src/storage and one line in open_backend.cpp.
+// backend is its folder under src/storage, its scheme in parse_database_url (which
+// refuses any other, with the list of supported ones) and one line in open_backend.cpp.
 
 #include <memory>
 #include <string_view>
