@@ -13,12 +13,14 @@ RB_BUILD_PACKAGES=(
 # What the test suite adds: GoogleTest and Benchmark, clang for libFuzzer, Python for
 # the integration tests, Node.js for the independent OTLP receiver, docker-compose to
 # validate the stack's compose files offline, openssl to make the receiver's
-# certificate for the TLS export tests.
+# certificate for the TLS export tests, chromium for the tests of the pages the
+# binary serves (driven headless by playwright-core from npm).
 RB_TEST_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang clang-format libclang-rt-14-dev
   python3 python3-yaml
   docker-compose openssl
+  chromium
 )
 
 rb_as_root() {
