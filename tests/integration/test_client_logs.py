@@ -70,6 +70,25 @@ class ClientLogIngestionTest(ServiceTestCase):
         for secret in ("hunter2-client", "abc.def.ghi", "eyJhbGciOi.payload.sig"):
             self.assertNotIn(secret, output)
 
+    def test_credentials_inside_values_and_secret_field_names_are_redacted(self):
+        bearer, basic, token, password = (secrets.token_hex(10) for _ in range(4))
+        e = event(message="Authorization: Bearer " + bearer,
+                  fields={"request": "GET /api/boards?token=" + token + "&limit=5",
+                          "header": "Basic " + basic + "==",
+                          "pass": password,
+                          "component": "canvas"})
+        self.assertEqual(self.send([e]).status, 202)
+        line = self.service.wait_for_log(
+            lambda l: l.get("target") == "client" and l.get("client_field.component") == "canvas"
+            and l.get("client_field.pass") is not None)
+        self.assertEqual(line["client_message"], "Authorization: Bearer [REDACTED]")
+        self.assertEqual(line["client_field.request"], "GET /api/boards?token=[REDACTED]&limit=5")
+        self.assertEqual(line["client_field.header"], "Basic [REDACTED]")
+        self.assertEqual(line["client_field.pass"], "[REDACTED]")
+        output = self.service.all_output()
+        for secret in (bearer, basic, token, password):
+            self.assertNotIn(secret, output)
+
     def test_batch_of_many_events(self):
         events = [event(message=f"batch-{secrets.token_hex(4)}-{i}") for i in range(100)]
         response = self.send(events)

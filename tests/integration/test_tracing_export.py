@@ -401,6 +401,24 @@ class ServerSpanTest(TracedServiceTestCase):
         self.assertNotIn(token.encode(), exported)
 
 
+    def test_secret_query_parameters_are_redacted_in_url_query(self):
+        values = {key: secrets.token_hex(8) for key in (
+            "access_token", "jwt", "auth", "session", "key", "sig", "code", "x-api-key")}
+        query = "a=1;" + ";".join(f"{k}={v}" for k, v in list(values.items())[:4]) + "&" + \
+            "&".join(f"{k}={v}" for k, v in list(values.items())[4:]) + "&limit=5"
+        response, trace_id, _ = self.traced_request("GET", "/api/boards?" + query,
+                                                    token=self.token)
+        self.assertLess(response.status, 500, response)
+        server = self.only_server_span(self.complete_trace(trace_id))
+        self.assertEqual(
+            attribute(server, "url.query"),
+            "a=1;access_token=REDACTED;jwt=REDACTED;auth=REDACTED;session=REDACTED"
+            "&key=REDACTED&sig=REDACTED&code=REDACTED&x-api-key=REDACTED&limit=5")
+        exported = self.receiver.raw_output()
+        for value in values.values():
+            self.assertNotIn(value.encode(), exported)
+
+
 class ServerErrorSpanTest(TracedServiceTestCase):
     """A handler that throws: the lead's fault-injection route, on only with
     BOARD_DEBUG_FAULTS=1."""

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <array>
 
-#include "telemetry/http/query_redaction.hpp"
 #include "telemetry/propagation/request_id.hpp"
 #include "telemetry/propagation/trace_context.hpp"
+#include "telemetry/redaction.hpp"
 #include "telemetry/trace/tracer.hpp"
 
 namespace telemetry::http {
@@ -61,7 +61,8 @@ void ServerExchange::set_request_attributes(const IncomingRequest& request) {
   if (!request.method.empty()) span_.set_attribute("http.request.method", request.method);
   span_.set_attribute("url.path", request.path);
   span_.set_attribute("url.scheme", request.scheme);
-  if (!request.query.empty()) span_.set_attribute("url.query", redact_query(request.query));
+  if (!request.query.empty())
+    span_.set_attribute("url.query", redaction::redact_query(request.query));
   if (!route_.empty()) span_.set_attribute("http.route", route_);
   if (!request.server_address.empty()) {
     span_.set_attribute("server.address", request.server_address);

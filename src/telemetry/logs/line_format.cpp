@@ -6,8 +6,8 @@
 #include <cmath>
 
 #include "telemetry/logs/json_escape.hpp"
-#include "telemetry/logs/redaction.hpp"
 #include "telemetry/logs/timestamp.hpp"
+#include "telemetry/redaction.hpp"
 
 namespace telemetry::logs {
 
@@ -21,10 +21,14 @@ bool is_reserved(std::string_view key) noexcept {
   return std::find(kReservedKeys.begin(), kReservedKeys.end(), key) != kReservedKeys.end();
 }
 
-bool is_redacted(const Field& field) noexcept {
-  if (is_secret_key(field.key)) return true;
+using redaction::is_secret_key;
+using redaction::kRedacted;
+
+// A text value with the credentials inside it hidden ("token=[REDACTED]"), or nullopt
+// when it has none or is not text. The whole value of a secret key is hidden instead.
+std::optional<std::string> hide_credentials(const Field& field) {
   const auto* text = std::get_if<std::string_view>(&field.value);
-  return text != nullptr && looks_like_credential(*text);
+  return text != nullptr ? redaction::redact_text(*text) : std::nullopt;
 }
 
 void append_int(std::string& out, std::int64_t value) {
@@ -120,10 +124,12 @@ void append_json(std::string& out, const LineStyle& style, const LineEvent& even
       json_string(out, field.key, max);
     }
     out += ':';
-    if (is_redacted(field)) {
+    if (is_secret_key(field.key)) {
       out += '"';
       out += kRedacted;
       out += '"';
+    } else if (const auto hidden = hide_credentials(field)) {
+      json_string(out, *hidden, max);
     } else {
       json_value(out, field.value, max);
     }
@@ -207,8 +213,10 @@ void append_pretty(std::string& out, const LineStyle& style, const LineEvent& ev
   for (const Field& field : event.fields) {
     pretty_key(out, palette, is_reserved(field.key) ? kReservedPrefix : std::string_view{},
                field.key, max);
-    if (is_redacted(field)) {
+    if (is_secret_key(field.key)) {
       out += kRedacted;
+    } else if (const auto hidden = hide_credentials(field)) {
+      pretty_string_value(out, *hidden, max);
     } else if (const auto* text = std::get_if<std::string_view>(&field.value)) {
       pretty_string_value(out, *text, max);
     } else if (const auto* real = std::get_if<double>(&field.value);
