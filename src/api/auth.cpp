@@ -2,7 +2,9 @@
 #include "api/auth.hpp"
 
 #include <boost/json/object.hpp>
+#include <memory>
 
+#include "api/auth_limits.hpp"
 #include "api/domain_call.hpp"
 #include "api/handlers.hpp"
 #include "api/json_input.hpp"
@@ -64,21 +66,36 @@ domain::Credentials read_credentials(const http::Request& request) {
   return {std::move(*username), std::move(*password)};
 }
 
-awaitable<http::Response> register_user(Dependencies& deps, http::Request& request,
-                                        const telemetry::Context& ctx) {
+awaitable<http::Response> register_user(Dependencies& deps, AuthLimits& limits,
+                                        http::Request& request, const telemetry::Context& ctx) {
   const domain::Credentials credentials = read_credentials(request);
+  limits.start_registration(request.client_address);
   auto& accounts = deps.services.accounts();
-  const domain::User user =
-      co_await call_domain(deps.executor, [&] { return accounts.register_user(ctx, credentials); });
+  const std::string hash = co_await call_domain(
+      deps.hashing, [&] { return accounts.hash_new_password(ctx, credentials); });
+  const domain::User user = co_await call_domain(
+      deps.executor, [&] { return accounts.insert_user(ctx, credentials.username, hash); });
   co_return http::json_response(beast_http::status::created, to_json(user));
 }
 
-awaitable<http::Response> login(Dependencies& deps, http::Request& request,
+awaitable<http::Response> login(Dependencies& deps, AuthLimits& limits, http::Request& request,
                                 const telemetry::Context& ctx) {
   const domain::Credentials credentials = read_credentials(request);
+  // Counted before any work, so that parallel guesses cannot pass the limit together.
+  LoginAttempt attempt = limits.start_login(request.client_address, credentials.username);
   auto& accounts = deps.services.accounts();
+  domain::User user;
+  try {
+    const auto found =
+        co_await call_domain(deps.executor, [&] { return accounts.find_login(ctx, credentials); });
+    user = co_await call_domain(
+        deps.hashing, [&] { return accounts.check_password(ctx, found, credentials.password); });
+  } catch (const http::ApiError& error) {
+    if (error.status() == beast_http::status::unauthorized) attempt.failed();
+    throw;
+  }
   const domain::Session session =
-      co_await call_domain(deps.executor, [&] { return accounts.login(ctx, credentials); });
+      co_await call_domain(deps.executor, [&] { return accounts.open_session(ctx, user); });
   co_return http::json_response(beast_http::status::ok,
                                 boost::json::object{{"token", session.token},
                                                     {"expires_at", session.expires_at},
@@ -98,8 +115,16 @@ awaitable<http::Response> logout(Dependencies& deps, http::Request& request,
 
 void register_auth_routes(http::Router& router, Dependencies& deps) {
   using beast_http::verb;
-  add_route(router, verb::post, "/api/auth/register", deps, register_user);
-  add_route(router, verb::post, "/api/auth/login", deps, login);
+  // One set of limits for the process, shared by the two routes' handlers.
+  auto limits = std::make_shared<AuthLimits>(deps.auth_limits);
+  router.add(verb::post, "/api/auth/register",
+             [&deps, limits](http::Request& request, const telemetry::Context& ctx) {
+               return register_user(deps, *limits, request, ctx);
+             });
+  router.add(verb::post, "/api/auth/login",
+             [&deps, limits](http::Request& request, const telemetry::Context& ctx) {
+               return login(deps, *limits, request, ctx);
+             });
   add_route(router, verb::post, "/api/auth/logout", deps, logout);
 }
 

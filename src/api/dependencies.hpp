@@ -5,6 +5,7 @@
 
 #include <functional>
 
+#include "api/auth_limits.hpp"
 #include "api/client_log_options.hpp"
 #include "domain/services.hpp"
 #include "storage/executor.hpp"
@@ -20,6 +21,10 @@ struct Dependencies {
   std::function<bool(const telemetry::Context&)> database_answers;
   const telemetry::logs::Logger& logger;
   ClientLogOptions client_logs;
+  // Password hashing and verifying run here, not on `executor`, so that logins and
+  // registrations cannot hold every database thread (full: 503 overloaded).
+  storage::Executor& hashing;
+  AuthLimitOptions auth_limits;  // password guessing and registration flooding
 };
 
 }  // namespace api

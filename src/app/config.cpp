@@ -43,6 +43,12 @@ std::chrono::milliseconds parse_millis(const std::string& setting, const std::st
       parse_integer<std::int64_t>(setting, text, 1, 3'600'000, "a duration in milliseconds"));
 }
 
+RateSetting parse_rate(const std::string& setting, const std::string& text) {
+  const auto rate = api::parse_client_log_rate(text);
+  if (!rate) throw Invalid{setting + ": '" + text + "' is not COUNT/SECONDS, e.g. 10/300s"};
+  return RateSetting{rate->requests, rate->window};
+}
+
 void check_database_url(const std::string& setting, const std::string& url) {
   const std::size_t scheme_end = url.find("://");
   if (scheme_end == std::string::npos) {
@@ -102,6 +108,19 @@ void apply(Config& config, const std::string& name, const std::string& value) {
   } else if (name == "BOARD_DEBUG_FAULTS") {
     if (value != "0" && value != "1") throw Invalid{name + ": '" + value + "' is not 0 or 1"};
     config.debug_faults = value == "1";
+  } else if (name == "BOARD_HASH_THREADS") {
+    config.hash_threads = parse_integer<unsigned>(name, value, 1, 64, "a thread count");
+  } else if (name == "BOARD_HASH_QUEUE_LIMIT") {
+    config.hash_queue_limit = parse_integer<std::size_t>(name, value, 1, 100'000, "a job count");
+  } else if (name == "BOARD_LOGIN_FAILURES_PER_ACCOUNT") {
+    config.login_failures_per_account = parse_rate(name, value);
+  } else if (name == "BOARD_LOGIN_FAILURES_PER_ADDRESS") {
+    config.login_failures_per_address = parse_rate(name, value);
+  } else if (name == "BOARD_REGISTRATIONS_PER_ADDRESS") {
+    config.registrations_per_address = parse_rate(name, value);
+  } else if (name == "BOARD_AUTH_LIMIT_KEYS") {
+    config.auth_limit_keys =
+        parse_integer<std::size_t>(name, value, 1, 10'000'000, "a number of keys");
   } else if (name == "BOARD_CLIENT_LOG_RATE") {
     const auto rate = api::parse_client_log_rate(value);
     if (!rate) {
@@ -139,6 +158,12 @@ constexpr const char* kEnvironmentSettings[] = {
     "BOARD_TOKEN_TTL_SECONDS",
     "BOARD_CLIENT_LOG_RATE",
     "BOARD_DEBUG_FAULTS",
+    "BOARD_HASH_THREADS",
+    "BOARD_HASH_QUEUE_LIMIT",
+    "BOARD_LOGIN_FAILURES_PER_ACCOUNT",
+    "BOARD_LOGIN_FAILURES_PER_ADDRESS",
+    "BOARD_REGISTRATIONS_PER_ADDRESS",
+    "BOARD_AUTH_LIMIT_KEYS",
 };
 
 }  // namespace
@@ -182,6 +207,9 @@ std::variant<ConfigRequest, ConfigError> load_config(int argc, const char* const
   // SQLite serializes writers, so more database threads than cores only adds waiting
   // (measured in docs/performance.md); two keep one read going beside a write.
   if (request.config.db_threads == 0) request.config.db_threads = std::max(2u, cores);
+  // Hashing is CPU-bound: leave the other half of the cores to the network and the
+  // database (each hash also holds its memory cost, 64 MiB by default).
+  if (request.config.hash_threads == 0) request.config.hash_threads = std::max(1u, cores / 2);
   return request;
 }
 

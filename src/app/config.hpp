@@ -15,6 +15,11 @@ namespace app {
 using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
 EnvLookup process_environment();
 
+struct RateSetting {
+  std::size_t count = 0;
+  std::chrono::seconds window{0};
+};
+
 struct Config {
   std::string listen_address = "127.0.0.1";
   std::uint16_t port = 8080;
@@ -33,6 +38,14 @@ struct Config {
   unsigned client_log_requests = 20;           // per client address ...
   std::chrono::seconds client_log_window{10};  // ... in this window
   bool debug_faults = false;                   // GET /debug/fault, for testing the error path
+  // Password hashing runs on its own pool (see api::Dependencies::hashing).
+  unsigned hash_threads = 0;  // 0: half the cores, at least 1
+  std::size_t hash_queue_limit = 64;
+  // Password guessing and account flooding: COUNT in any window of SECONDS.
+  RateSetting login_failures_per_account{10, std::chrono::seconds(300)};
+  RateSetting login_failures_per_address{50, std::chrono::seconds(300)};
+  RateSetting registrations_per_address{20, std::chrono::seconds(3600)};
+  std::size_t auth_limit_keys = 10000;  // accounts or addresses each limit remembers
 };
 
 struct ConfigError {

@@ -10,6 +10,7 @@
 #include "app/debug_routes.hpp"
 #include "domain/services.hpp"
 #include "http/server.hpp"
+#include "storage/db_executor.hpp"
 #include "storage/open_backend.hpp"
 
 namespace app {
@@ -22,6 +23,18 @@ domain::AccountOptions account_options(const Config& config) {
                               ? domain::PasswordCost::minimal()
                               : domain::PasswordCost::interactive();
   options.token_ttl = config.token_ttl;
+  return options;
+}
+
+api::AuthLimitOptions auth_limit_options(const Config& config) {
+  api::AuthLimitOptions options;
+  options.login_failures_per_account = {config.login_failures_per_account.count,
+                                        config.login_failures_per_account.window};
+  options.login_failures_per_address = {config.login_failures_per_address.count,
+                                        config.login_failures_per_address.window};
+  options.registrations_per_address = {config.registrations_per_address.count,
+                                       config.registrations_per_address.window};
+  options.max_tracked = config.auth_limit_keys;
   return options;
 }
 
@@ -75,10 +88,15 @@ int run_service(const Config& config, Telemetry& telemetry) {
   client_logs.rate_requests = config.client_log_requests;
   client_logs.rate_window = config.client_log_window;
   domain::Services services(storage->repositories(), account_options(config));
+  storage::DbExecutor hashing({config.hash_threads, config.hash_queue_limit, "password hashing"});
   api::Dependencies dependencies{
-      services, storage->executor(),
-      [&storage = *storage](const telemetry::Context& ctx) { return storage.ping(ctx); }, logger,
-      client_logs};
+      services,
+      storage->executor(),
+      [&storage = *storage](const telemetry::Context& ctx) { return storage.ping(ctx); },
+      logger,
+      client_logs,
+      hashing,
+      auth_limit_options(config)};
   http::Router router;
   api::register_routes(router, dependencies);
   if (config.debug_faults) register_fault_route(router);
@@ -101,7 +119,8 @@ int run_service(const Config& config, Telemetry& telemetry) {
                {"port", static_cast<std::int64_t>(port)},
                {"url", url},
                {"io_threads", static_cast<std::int64_t>(config.io_threads)},
-               {"db_threads", static_cast<std::int64_t>(config.db_threads)}});
+               {"db_threads", static_cast<std::int64_t>(config.db_threads)},
+               {"hash_threads", static_cast<std::int64_t>(config.hash_threads)}});
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   bool stopping = false;
@@ -128,6 +147,7 @@ int run_service(const Config& config, Telemetry& telemetry) {
   io.run();
   for (auto& thread : threads) thread.join();
 
+  hashing.drain();              // hashes already admitted finish before their database step
   storage->executor().drain();  // every database job already admitted runs to its end
   storage.reset();              // closes the database before the services go
   logger.info("app", "stopped");

@@ -2,12 +2,17 @@
 // Accounts and sessions: register, log in (a bearer token), log out, and turn a
 // token back into its user. Passwords are hashed with Argon2id; tokens are 32
 // random bytes given to the client once (base64url, no padding) and stored only
-// as their SHA-256. All methods block (hashing, database): call them on the
-// database pool.
+// as their SHA-256. All methods block. Registering and logging in are also offered
+// in steps, so that the password hashing (CPU and memory) runs on its own pool and
+// the database steps on the database pool:
+//   register_user = hash_new_password (hashing) + insert_user (database)
+//   login         = find_login (database) + check_password (hashing)
+//                   + open_session (database)
 
 #include <chrono>
 #include <cstddef>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -40,6 +45,21 @@ class AccountService {
   User register_user(const telemetry::Context& ctx, const Credentials& credentials);
   // unauthorized for an unknown user or a wrong password (same message for both).
   Session login(const telemetry::Context& ctx, const Credentials& credentials);
+
+  // The steps of register_user. hash_new_password checks the username and password
+  // rules (validation_failed) and hashes; insert_user may throw username_taken.
+  std::string hash_new_password(const telemetry::Context& ctx, const Credentials& credentials);
+  User insert_user(const telemetry::Context& ctx, std::string_view username,
+                   const std::string& password_hash);
+  // The steps of login. find_login looks the user up (unauthorized for input longer
+  // than any account could have); check_password verifies the password, against a
+  // decoy hash when the user is unknown, and throws unauthorized when it is wrong;
+  // open_session issues the token.
+  std::optional<UserWithSecret> find_login(const telemetry::Context& ctx,
+                                           const Credentials& credentials);
+  User check_password(const telemetry::Context& ctx, const std::optional<UserWithSecret>& found,
+                      std::string_view password);
+  Session open_session(const telemetry::Context& ctx, const User& user);
   // Ends the session of `token`; a token that is unknown already is not an error.
   void logout(const telemetry::Context& ctx, std::string_view token);
   // The token's user; unauthorized if the token is unknown or expired. Also sets

@@ -6,7 +6,7 @@ namespace storage {
 
 DbExecutor::DbExecutor(DbExecutorOptions options)
     : options_{std::max<std::size_t>(options.threads, 1),
-               std::max<std::size_t>(options.max_pending, 1)},
+               std::max<std::size_t>(options.max_pending, 1), std::move(options.what)},
       pool_(options_.threads) {}
 
 DbExecutor::~DbExecutor() {
@@ -28,13 +28,13 @@ void DbExecutor::stop() noexcept {
 void DbExecutor::admit() {
   if (closed_.load()) {
     rejected_.fetch_add(1, std::memory_order_relaxed);
-    throw Overloaded("the database is shutting down");
+    throw Overloaded(options_.what + " is shutting down");
   }
   std::size_t current = pending_.load(std::memory_order_relaxed);
   do {
     if (current >= options_.max_pending) {
       rejected_.fetch_add(1, std::memory_order_relaxed);
-      throw Overloaded("the database is busy; try again shortly");
+      throw Overloaded(options_.what + " is busy; try again shortly");
     }
   } while (!pending_.compare_exchange_weak(current, current + 1, std::memory_order_relaxed));
 }

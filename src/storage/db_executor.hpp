@@ -1,12 +1,13 @@
 #pragma once
 // The executor of the SQLite backend: a small fixed thread pool (one thread per
 // connection, so a job never waits for a connection) with a bounded number of
-// queued and running jobs.
+// queued and running jobs. The password-hashing pool is another instance.
 
 #include <atomic>
 #include <boost/asio/thread_pool.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "storage/executor.hpp"
 
@@ -14,7 +15,8 @@ namespace storage {
 
 struct DbExecutorOptions {
   std::size_t threads = 4;
-  std::size_t max_pending = 1024;  // queued + running jobs
+  std::size_t max_pending = 1024;     // queued + running jobs
+  std::string what = "the database";  // names the pool in its refusals (503 messages)
 };
 
 class DbExecutor final : public Executor {

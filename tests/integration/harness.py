@@ -117,6 +117,11 @@ class Service:
             "LOG_FORMAT": "json",
             "LOG_LEVEL": "debug",
             "BOARD_PASSWORD_HASH": "min",
+            # Tests register many users and fail many logins from one address; the
+            # tests of these limits (test_auth_limits.py) set low ones of their own.
+            "BOARD_LOGIN_FAILURES_PER_ACCOUNT": "100000/1s",
+            "BOARD_LOGIN_FAILURES_PER_ADDRESS": "100000/1s",
+            "BOARD_REGISTRATIONS_PER_ADDRESS": "100000/1s",
         })
         env.update(self.extra_env)
         with self._cond:

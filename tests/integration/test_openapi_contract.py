@@ -346,11 +346,15 @@ class OpenApiContractTest(ServiceTestCase):
 
 
 class StressedServiceRecords:
-    """Answers that need a squeezed service: a full database queue (503) and the
-    client telemetry rate limit (429)."""
+    """Answers that need a squeezed service: a full database queue (503), the client
+    telemetry rate limit and the account limits (429)."""
 
     @staticmethod
     def collect():
+        return StressedServiceRecords.queue_and_telemetry() + StressedServiceRecords.accounts()
+
+    @staticmethod
+    def queue_and_telemetry():
         service = Service(env={"BOARD_DB_THREADS": "1", "BOARD_DB_QUEUE_LIMIT": "1",
                                "BOARD_CLIENT_LOG_RATE": "1/600s"}).start()
         try:
@@ -359,6 +363,24 @@ class StressedServiceRecords:
             r.call("POST", t, json_body=[], expect=202)
             r.call("POST", t, json_body=[], expect=429)
             StressedServiceRecords.burst_until_overloaded(r)
+            return r.records
+        finally:
+            service.stop()
+
+    @staticmethod
+    def accounts():
+        service = Service(env={"BOARD_LOGIN_FAILURES_PER_ACCOUNT": "1/600s",
+                               "BOARD_REGISTRATIONS_PER_ADDRESS": "1/600s"}).start()
+        try:
+            r = Recorder(service)
+            name = service.unique_username("limited")
+            body = {"username": name, "password": PASSWORD}
+            r.call("POST", "/api/auth/register", json_body=body, expect=201)
+            r.call("POST", "/api/auth/register",
+                   json_body={"username": name + "x", "password": PASSWORD}, expect=429)
+            wrong = {"username": name, "password": "wrong password!"}
+            r.call("POST", "/api/auth/login", json_body=wrong, expect=401)
+            r.call("POST", "/api/auth/login", json_body=wrong, expect=429)
             return r.records
         finally:
             service.stop()

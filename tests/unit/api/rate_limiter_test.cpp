@@ -1,4 +1,5 @@
-// The client-log rate limiter, driven by an injected clock (no sleeping).
+// The per-key rate limiter (client logs, auth limits), driven by an injected clock (no
+// sleeping).
 #include "api/rate_limiter.hpp"
 
 #include <gtest/gtest.h>
@@ -88,6 +89,36 @@ TEST(RateLimiter, MemoryIsBoundedAndIdleKeysAreForgotten) {
   clock.now += 10s;
   EXPECT_TRUE(limiter.admit("c").allowed);
   EXPECT_TRUE(limiter.admit("d").allowed);
+}
+
+TEST(RateLimiter, EvictOldestPolicyForgetsTheLeastRecentlyActiveKey) {
+  FakeClock clock;
+  api::RateLimiter limiter(1, 10s, 2, clock.function(), api::RateLimiter::WhenFull::evict_oldest);
+  EXPECT_TRUE(limiter.admit("a").allowed);
+  clock.now += 1s;
+  EXPECT_TRUE(limiter.admit("b").allowed);
+  clock.now += 1s;
+  // Full of active keys: "c" is admitted and "a", the oldest, is forgotten.
+  EXPECT_TRUE(limiter.admit("c").allowed);
+  EXPECT_EQ(limiter.evicted(), 1u);
+  EXPECT_EQ(limiter.tracked(), 2u);
+  EXPECT_FALSE(limiter.admit("b").allowed);  // "b" kept its history
+  EXPECT_FALSE(limiter.admit("c").allowed);
+}
+
+TEST(RateLimiter, GiveBackReturnsOnePlace) {
+  FakeClock clock;
+  api::RateLimiter limiter(2, 10s, 100, clock.function());
+  EXPECT_TRUE(limiter.admit("a").allowed);
+  EXPECT_TRUE(limiter.admit("a").allowed);
+  EXPECT_FALSE(limiter.admit("a").allowed);
+  limiter.give_back("a");
+  EXPECT_TRUE(limiter.admit("a").allowed);
+  limiter.give_back("a");
+  limiter.give_back("a");
+  EXPECT_EQ(limiter.tracked(), 0u);  // a key with nothing admitted takes no memory
+  limiter.give_back("never-seen");   // harmless
+  EXPECT_EQ(limiter.tracked(), 0u);
 }
 
 }  // namespace

@@ -93,6 +93,30 @@ TEST(Config, ClientLogRate) {
   EXPECT_NE(error_of(load({{"BOARD_CLIENT_LOG_RATE", "fast"}})), "");
 }
 
+TEST(Config, AuthLimitsAndHashingPool) {
+  const auto defaults = std::get<app::ConfigRequest>(load({})).config;
+  EXPECT_GE(defaults.hash_threads, 1u);
+  EXPECT_EQ(defaults.login_failures_per_account.count, 10u);
+  const auto result = load({{"BOARD_LOGIN_FAILURES_PER_ACCOUNT", "3/60s"},
+                            {"BOARD_LOGIN_FAILURES_PER_ADDRESS", "7/30"},
+                            {"BOARD_REGISTRATIONS_PER_ADDRESS", "2/3600s"},
+                            {"BOARD_AUTH_LIMIT_KEYS", "500"},
+                            {"BOARD_HASH_THREADS", "3"},
+                            {"BOARD_HASH_QUEUE_LIMIT", "9"}});
+  ASSERT_TRUE(std::holds_alternative<app::ConfigRequest>(result));
+  const auto& config = std::get<app::ConfigRequest>(result).config;
+  EXPECT_EQ(config.login_failures_per_account.count, 3u);
+  EXPECT_EQ(config.login_failures_per_account.window.count(), 60);
+  EXPECT_EQ(config.login_failures_per_address.count, 7u);
+  EXPECT_EQ(config.login_failures_per_address.window.count(), 30);
+  EXPECT_EQ(config.registrations_per_address.count, 2u);
+  EXPECT_EQ(config.auth_limit_keys, 500u);
+  EXPECT_EQ(config.hash_threads, 3u);
+  EXPECT_EQ(config.hash_queue_limit, 9u);
+  EXPECT_NE(error_of(load({{"BOARD_LOGIN_FAILURES_PER_ACCOUNT", "0/60s"}})), "");
+  EXPECT_NE(error_of(load({{"BOARD_HASH_QUEUE_LIMIT", "0"}})), "");
+}
+
 TEST(Config, HelpAndVersion) {
   EXPECT_EQ(std::get<app::ConfigRequest>(load({}, {"--help"})).kind,
             app::ConfigRequest::Kind::help);
