@@ -11,10 +11,14 @@ RateLimiter limiter(const AuthRate& rate, const AuthLimitOptions& options) {
                      RateLimiter::WhenFull::evict_oldest);
 }
 
+// Longer than any username can be (validation allows 32), so a real account never
+// shares its key; it bounds what one key costs when a client sends a huge name.
+constexpr std::size_t kMaxAccountKey = 64;
+
 // The database compares usernames ignoring ASCII case, so "Alice" and "alice" are one
 // account here too.
 std::string account_key(std::string_view username) {
-  std::string key(username);
+  std::string key(username.substr(0, kMaxAccountKey));
   for (char& c : key) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }

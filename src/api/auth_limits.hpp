@@ -7,8 +7,9 @@
 // - registrations, per client address (every attempt counts).
 // A refused request is 429 rate_limited with Retry-After. The answer depends only on
 // what the client sent (username, address), never on whether the account exists.
-// Each table is bounded (max_tracked keys) and evicts its least recently active key
-// when full (see api/rate_limiter.hpp and ADR 013).
+// Each table is bounded (max_tracked keys of at most 64 bytes, `count` timestamps
+// each) and evicts its least recently active key when full (see api/rate_limiter.hpp
+// and ADR 013).
 
 #include <chrono>
 #include <cstddef>

@@ -147,7 +147,7 @@ int run_service(const Config& config, Telemetry& telemetry) {
   io.run();
   for (auto& thread : threads) thread.join();
 
-  hashing.drain();              // hashes already admitted finish before their database step
+  hashing.drain();              // every hash already admitted runs to its end, too
   storage->executor().drain();  // every database job already admitted runs to its end
   storage.reset();              // closes the database before the services go
   logger.info("app", "stopped");
