@@ -109,8 +109,8 @@ telemetry::http::IncomingRequest describe_request(const RawRequest& raw, std::st
   return in;
 }
 
-// The path and query an access line and span name for a request that was refused:
-// the whole target as the path when it could not be parsed.
+// The path and query of a refused request, for its access line and span: the whole
+// target as the path when it could not be parsed (the logger escapes what it must).
 Target loggable_target(std::string_view target) {
   auto parsed = parse_target(target);
   if (const auto* parts = std::get_if<Target>(&parsed)) return *parts;
