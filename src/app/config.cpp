@@ -97,6 +97,9 @@ void apply(Config& config, const std::string& name, const std::string& value) {
     config.idle_timeout = parse_millis(name, value);
   } else if (name == "BOARD_SHUTDOWN_TIMEOUT_MS") {
     config.shutdown_timeout = parse_millis(name, value);
+  } else if (name == "BOARD_MAX_CONNECTIONS") {
+    config.max_connections =
+        parse_integer<std::size_t>(name, value, 1, 1'000'000, "a connection count");
   } else if (name == "BOARD_PASSWORD_HASH") {
     if (value != "interactive" && value != "min") {
       throw Invalid{name + ": '" + value + "' is not one of interactive, min"};
@@ -154,6 +157,7 @@ constexpr const char* kEnvironmentSettings[] = {
     "BOARD_BODY_TIMEOUT_MS",
     "BOARD_IDLE_TIMEOUT_MS",
     "BOARD_SHUTDOWN_TIMEOUT_MS",
+    "BOARD_MAX_CONNECTIONS",
     "BOARD_PASSWORD_HASH",
     "BOARD_TOKEN_TTL_SECONDS",
     "BOARD_CLIENT_LOG_RATE",

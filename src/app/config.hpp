@@ -33,6 +33,7 @@ struct Config {
   std::chrono::milliseconds body_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};
   std::chrono::milliseconds shutdown_timeout{10'000};
+  std::size_t max_connections = 0;  // 0: what the descriptor limit allows (connection_cap.hpp)
   std::string password_hash_profile = "interactive";  // interactive | min (min: for tests only)
   std::chrono::seconds token_ttl{24 * 3600};
   unsigned client_log_requests = 20;           // per client address ...

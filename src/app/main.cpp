@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "app/config.hpp"
+#include "app/connection_cap.hpp"
 #include "app/service.hpp"
 #include "app/telemetry_setup.hpp"
 
@@ -19,7 +20,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "realtime-board-api: invalid configuration: %s\n", error->message.c_str());
     return 2;
   }
-  const auto& config_request = std::get<app::ConfigRequest>(request);
+  auto& config_request = std::get<app::ConfigRequest>(request);
   if (config_request.kind == app::ConfigRequest::Kind::help) {
     std::fputs(app::usage_text().c_str(), stdout);
     return 0;
@@ -28,6 +29,17 @@ int main(int argc, char** argv) {
     std::printf("realtime-board-api %s\n", RB_SERVICE_VERSION);
     return 0;
   }
+
+  // Checked against the descriptor limit now, so that a cap the process cannot reach
+  // stops start-up instead of turning into failing accepts under load.
+  auto& config = config_request.config;
+  const auto cap =
+      app::connection_cap(config.max_connections, app::descriptor_limit(), config.db_threads);
+  if (const auto* refusal = std::get_if<std::string>(&cap)) {
+    std::fprintf(stderr, "realtime-board-api: invalid configuration: %s\n", refusal->c_str());
+    return 2;
+  }
+  config.max_connections = std::get<std::size_t>(cap);
 
   auto telemetry = app::setup_telemetry([](const char* name) { return std::getenv(name); },
                                         app::unsampled_routes());

@@ -47,6 +47,7 @@ http::ServerOptions server_options(const Config& config) {
   options.header_timeout = config.header_timeout;
   options.body_timeout = config.body_timeout;
   options.idle_timeout = config.idle_timeout;
+  if (config.max_connections != 0) options.max_connections = config.max_connections;
   options.exchange.quiet_routes = api::health_check_routes();
   return options;
 }
@@ -120,7 +121,8 @@ int run_service(const Config& config, Telemetry& telemetry) {
                {"url", url},
                {"io_threads", static_cast<std::int64_t>(config.io_threads)},
                {"db_threads", static_cast<std::int64_t>(config.db_threads)},
-               {"hash_threads", static_cast<std::int64_t>(config.hash_threads)}});
+               {"hash_threads", static_cast<std::int64_t>(config.hash_threads)},
+               {"max_connections", static_cast<std::int64_t>(config.max_connections)}});
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   bool stopping = false;

@@ -3,6 +3,7 @@
 #include <boost/json/object.hpp>
 
 #include "http/response.hpp"
+#include "http/utf8.hpp"
 
 namespace http {
 
@@ -10,7 +11,8 @@ Response error_response(const ApiError& error, std::string_view request_id,
                         std::string_view trace_id) {
   boost::json::object body;
   body["code"] = error.code();
-  body["message"] = error.what();
+  // A message may quote what the client sent; the body must stay valid UTF-8.
+  body["message"] = to_valid_utf8(error.what());
   body["request_id"] = request_id;
   body["trace_id"] = trace_id;
   if (!error.details().is_null()) body["details"] = error.details();

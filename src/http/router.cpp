@@ -51,7 +51,10 @@ RouteMatch Router::match(beast_http::verb method, std::string_view path) const {
       }
     }
     if (!matches) continue;
-    if (route.method == method) {
+    // HEAD is served wherever GET is (RFC 9110 9.3.2); the server drops the body.
+    const bool head_of_get =
+        method == beast_http::verb::head && route.method == beast_http::verb::get;
+    if (route.method == method || head_of_get) {
       result.kind = RouteMatch::Kind::found;
       result.handler = &route.handler;
       result.route = route.pattern;
@@ -62,6 +65,7 @@ RouteMatch Router::match(beast_http::verb method, std::string_view path) const {
     result.route = route.pattern;
     if (!result.allow.empty()) result.allow += ", ";
     result.allow += std::string(beast_http::to_string(route.method));
+    if (route.method == beast_http::verb::get) result.allow += ", HEAD";
   }
   return result;
 }

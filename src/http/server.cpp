@@ -21,7 +21,10 @@ Server::Server(net::io_context& io, ServerOptions options, const Router& router,
       router_(router),
       tracer_(tracer),
       logger_(logger),
-      acceptor_(net::make_strand(io)) {}
+      acceptor_(net::make_strand(io)),
+      accept_retry_(acceptor_.get_executor()),
+      accept_failures_(options_.warning_interval),
+      cap_reached_(options_.warning_interval) {}
 
 Server::~Server() = default;
 
@@ -37,32 +40,87 @@ std::uint16_t Server::start() {
   return port;
 }
 
+namespace {
+
+// Errors that say the process or the system is out of something accepting needs:
+// failing again at once would only spin.
+bool out_of_resources(const boost::system::error_code& ec) {
+  return ec == net::error::no_descriptors ||
+         ec == boost::system::errc::too_many_files_open_in_system ||
+         ec == net::error::no_buffer_space || ec == net::error::no_memory;
+}
+
+}  // namespace
+
+// Runs on the acceptor's strand.
 void Server::accept_loop() {
-  acceptor_.async_accept(
-      net::make_strand(io_), [this](boost::system::error_code ec, tcp::socket socket) {
-        if (ec == net::error::operation_aborted || stopping_) return;
-        if (ec) {
-          // Out of file descriptors and the like: say so, and keep accepting.
-          logger_.warn("http", "accept failed", {{"error", ec.message()}});
-          accept_loop();
-          return;
-        }
-        socket.set_option(tcp::no_delay(true), ec);
-        auto connection = std::make_shared<Connection>(std::move(socket));
-        {
-          std::lock_guard lock(connections_mutex_);
-          connections_.insert(connection);
-        }
-        SessionSettings settings{options_, router_, tracer_, logger_, options_.exchange, stopping_};
-        net::co_spawn(connection->stream.get_executor(), run_session(connection, settings),
-                      [this, connection](std::exception_ptr) { forget(connection); });
-        accept_loop();
-      });
+  if (stopping_) return;
+  std::size_t open = 0;
+  {
+    std::lock_guard lock(connections_mutex_);
+    open = connections_.size();
+    accept_paused_ = open >= options_.max_connections;
+  }
+  if (open >= options_.max_connections) {
+    if (const auto count = cap_reached_.occurred(std::chrono::steady_clock::now())) {
+      logger_.warn("http", "connection limit reached; new connections wait until one closes",
+                   {{"max_connections", static_cast<std::int64_t>(options_.max_connections)},
+                    {"count", static_cast<std::int64_t>(count)}});
+    }
+    return;
+  }
+  acceptor_.async_accept(net::make_strand(io_),
+                         [this](boost::system::error_code ec, tcp::socket socket) {
+                           on_accept(ec, std::move(socket));
+                         });
+}
+
+void Server::on_accept(boost::system::error_code ec, tcp::socket socket) {
+  if (ec == net::error::operation_aborted || stopping_) return;
+  if (ec) {
+    if (const auto count = accept_failures_.occurred(std::chrono::steady_clock::now())) {
+      logger_.warn("http", "accept failed",
+                   {{"error", ec.message()}, {"count", static_cast<std::int64_t>(count)}});
+    }
+    if (out_of_resources(ec)) {
+      retry_accept_later();
+    } else {
+      accept_loop();  // the failure belonged to one connection (it was reset early)
+    }
+    return;
+  }
+  if (const auto held_back = accept_failures_.take_pending()) {
+    logger_.info("http", "accepting again after failures",
+                 {{"count", static_cast<std::int64_t>(held_back)}});
+  }
+  socket.set_option(tcp::no_delay(true), ec);
+  auto connection = std::make_shared<Connection>(std::move(socket));
+  {
+    std::lock_guard lock(connections_mutex_);
+    connections_.insert(connection);
+  }
+  SessionSettings settings{options_, router_, tracer_, logger_, options_.exchange, stopping_};
+  net::co_spawn(connection->stream.get_executor(), run_session(connection, settings),
+                [this, connection](std::exception_ptr) { forget(connection); });
+  accept_loop();
+}
+
+void Server::retry_accept_later() {
+  accept_retry_.expires_after(options_.accept_backoff);
+  accept_retry_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) accept_loop();
+  });
 }
 
 void Server::forget(const std::shared_ptr<Connection>& connection) {
-  std::lock_guard lock(connections_mutex_);
-  connections_.erase(connection);
+  bool resume = false;
+  {
+    std::lock_guard lock(connections_mutex_);
+    connections_.erase(connection);
+    resume = accept_paused_ && connections_.size() < options_.max_connections;
+    if (resume) accept_paused_ = false;
+  }
+  if (resume) net::post(acceptor_.get_executor(), [this] { accept_loop(); });
 }
 
 std::size_t Server::open_connections() const {
@@ -87,6 +145,7 @@ void Server::shutdown(std::chrono::milliseconds grace, std::function<void()> don
   net::post(acceptor_.get_executor(), [this] {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
+    accept_retry_.cancel();
   });
   close_idle_connections();
 

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -17,6 +18,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "http/log_throttle.hpp"
 #include "http/router.hpp"
 #include "telemetry/http/server_exchange.hpp"
 
@@ -34,6 +36,15 @@ struct ServerOptions {
   std::chrono::milliseconds header_timeout{10'000};  // the whole header block, once begun
   std::chrono::milliseconds body_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};  // between keep-alive requests
+  // Connections served at once. At the cap the server stops accepting (new clients
+  // wait in the listen backlog) until one closes. The app sets it below the
+  // descriptor limit.
+  std::size_t max_connections = 1024;
+  // After accept fails for want of descriptors or memory, wait this long before
+  // trying again instead of failing again at once.
+  std::chrono::milliseconds accept_backoff{100};
+  // Repeated warnings (accept failing, the cap reached): one line per interval.
+  std::chrono::milliseconds warning_interval{10'000};
   // Tracing and access-log settings of every exchange (which routes are quiet).
   telemetry::http::ServerExchangeOptions exchange;
 };
@@ -57,6 +68,8 @@ class Server {
 
  private:
   void accept_loop();
+  void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+  void retry_accept_later();
   void forget(const std::shared_ptr<Connection>& connection);
   void close_idle_connections();
   void close_all_connections();
@@ -68,9 +81,14 @@ class Server {
   const telemetry::logs::Logger& logger_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::atomic<bool> stopping_{false};
+  // On the acceptor's strand: the back-off timer and the throttled warnings.
+  boost::asio::steady_timer accept_retry_;
+  LogThrottle accept_failures_;
+  LogThrottle cap_reached_;
 
   mutable std::mutex connections_mutex_;
   std::unordered_set<std::shared_ptr<Connection>> connections_;
+  bool accept_paused_ = false;  // at max_connections; forget() resumes accepting
 };
 
 }  // namespace http

@@ -6,16 +6,21 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <cstdlib>
 #include <memory>
+#include <optional>
+#include <tuple>
 #include <typeinfo>
+#include <variant>
 
 #include "http/connection.hpp"
 #include "http/error_response.hpp"
+#include "http/request_head.hpp"
 
 namespace http {
 
@@ -104,10 +109,24 @@ telemetry::http::IncomingRequest describe_request(const RawRequest& raw, std::st
   return in;
 }
 
-void split_target(std::string_view target, std::string_view& path, std::string_view& query) {
-  const std::size_t mark = target.find('?');
-  path = target.substr(0, mark);
-  query = mark == std::string_view::npos ? std::string_view{} : target.substr(mark + 1);
+// The path and query of a refused request, for its access line and span: the whole
+// target as the path when it could not be parsed (the logger escapes what it must).
+Target loggable_target(std::string_view target) {
+  auto parsed = parse_target(target);
+  if (const auto* parts = std::get_if<Target>(&parsed)) return *parts;
+  return Target{target, {}};
+}
+
+// The first check of a request's head that fails, if any (see request_head.hpp).
+std::optional<ApiError> refusal_of(const RawRequest& head,
+                                   const std::variant<Target, ApiError>& target) {
+  if (auto error = check_framing(head)) return error;
+  if (const auto* error = std::get_if<ApiError>(&target)) return *error;
+  if (expectation_of(head) == Expectation::unknown) {
+    return ApiError(beast_http::status::expectation_failed, "expectation_failed",
+                    "the only expectation supported is 100-continue");
+  }
+  return std::nullopt;
 }
 
 // Runs the handler and turns every outcome into a response. `error_type` is set
@@ -156,7 +175,9 @@ net::awaitable<void> reject(Connection& connection, const SessionSettings& setti
   std::string_view path, query;
   telemetry::http::IncomingRequest in;
   if (partial != nullptr) {
-    split_target(partial->target(), path, query);
+    const Target target = loggable_target(partial->target());
+    path = target.path;
+    query = target.query;
     in = describe_request(*partial, path, query, peer, 0);
   } else {
     in.client_address = peer.client_address;
@@ -171,6 +192,22 @@ net::awaitable<void> reject(Connection& connection, const SessionSettings& setti
   connection.stream.expires_after(settings.options.header_timeout);
   auto [ec, written] = co_await beast_http::async_write(connection.stream, response, use_tuple);
   exchange.finish(static_cast<unsigned>(response.result_int()), ec ? 0 : written);
+}
+
+// Writes a response; to a HEAD request only its header block, which keeps the
+// Content-Length the body would have had (RFC 9110 9.3.2).
+net::awaitable<std::tuple<boost::system::error_code, std::size_t>> write_response(
+    beast::tcp_stream& stream, Response& response, bool head_only) {
+  if (!head_only) co_return co_await beast_http::async_write(stream, response, use_tuple);
+  beast_http::response_serializer<beast_http::string_body> serializer(response);
+  co_return co_await beast_http::async_write_header(stream, serializer, use_tuple);
+}
+
+// Why a response did not reach its last byte, for the access line and the span.
+std::string_view abort_reason(const boost::system::error_code& ec, bool stopping) {
+  if (ec == beast::error::timeout) return "write_timeout";  // the client stopped reading
+  if (stopping) return "shutdown";                          // closed at the end of the grace period
+  return "client_closed";
 }
 
 // Half-closes and reads what the client still sends for a moment before closing:
@@ -230,23 +267,44 @@ net::awaitable<void> run_session(std::shared_ptr<Connection> connection, Session
       break;
     }
 
-    stream.expires_after(options.body_timeout);
-    auto [body_ec, body_bytes] = co_await beast_http::async_read(stream, buffer, parser, use_tuple);
-    if (body_ec == beast::error::timeout || body_ec == net::error::operation_aborted ||
-        body_ec == net::error::connection_reset) {
+    const auto target = parse_target(parser.get().target());
+    if (auto refusal = refusal_of(parser.get(), target)) {
+      co_await reject(*connection, settings, *refusal, &parser.get(), peer);
       break;
     }
-    if (body_ec) {
-      co_await reject(*connection, settings,
-                      parse_error(body_ec, options.max_header_bytes, options.max_body_bytes),
-                      &parser.get(), peer);
-      break;
+    const auto [path, query] = std::get<Target>(target);
+    RouteMatch match = settings.router.match(parser.get().method(), path);
+
+    // A client that sent `Expect: 100-continue` waits for a go-ahead before its body.
+    // It gets one when the route exists; otherwise it gets the 404 or 405 at once, and
+    // the connection closes without reading the body.
+    const bool expects_continue = expectation_of(parser.get()) == Expectation::continue_;
+    const bool answer_early =
+        expects_continue && !parser.is_done() && match.kind != RouteMatch::Kind::found;
+    std::size_t body_bytes = 0;
+    if (!parser.is_done() && !answer_early) {
+      if (expects_continue) {
+        beast_http::response<beast_http::empty_body> go_ahead{beast_http::status::continue_, 11};
+        stream.expires_after(options.body_timeout);
+        auto [continue_ec, sent] = co_await beast_http::async_write(stream, go_ahead, use_tuple);
+        if (continue_ec) break;
+      }
+      stream.expires_after(options.body_timeout);
+      auto [body_ec, read] = co_await beast_http::async_read(stream, buffer, parser, use_tuple);
+      body_bytes = read;
+      if (body_ec == beast::error::timeout || body_ec == net::error::operation_aborted ||
+          body_ec == net::error::connection_reset) {
+        break;
+      }
+      if (body_ec) {
+        co_await reject(*connection, settings,
+                        parse_error(body_ec, options.max_header_bytes, options.max_body_bytes),
+                        &parser.get(), peer);
+        break;
+      }
     }
 
     const RawRequest& raw = parser.get();
-    std::string_view path, query;
-    split_target(raw.target(), path, query);
-    RouteMatch match = settings.router.match(raw.method(), path);
     const auto in = describe_request(raw, path, query, peer, header_bytes + body_bytes);
     telemetry::http::ServerExchange exchange(settings.tracer, settings.logger,
                                              settings.exchange_options, in, match.route);
@@ -254,15 +312,23 @@ net::awaitable<void> run_session(std::shared_ptr<Connection> connection, Session
     std::string error_type;
     Response response = co_await dispatch(raw, match, path, query, peer, exchange, error_type);
     add_exchange_headers(exchange, response);
-    const bool keep_alive = raw.keep_alive() && !settings.stopping;
+    const bool keep_alive = raw.keep_alive() && !settings.stopping && !answer_early;
     response.keep_alive(keep_alive);
     response.prepare_payload();
 
+    // The whole response must be written within body_timeout: a client that stops
+    // reading is cut off when its receive window and our send buffer are full, and the
+    // response it held is freed with this iteration.
     stream.expires_after(options.body_timeout);
-    auto [write_ec, written] = co_await beast_http::async_write(stream, response, use_tuple);
-    exchange.finish(static_cast<unsigned>(response.result_int()), write_ec ? 0 : written,
-                    error_type);
-    if (write_ec || !keep_alive) break;
+    auto [write_ec, written] =
+        co_await write_response(stream, response, raw.method() == beast_http::verb::head);
+    const auto status = static_cast<unsigned>(response.result_int());
+    if (write_ec) {
+      exchange.abort(status, written, abort_reason(write_ec, settings.stopping));
+      break;
+    }
+    exchange.finish(status, written, error_type);
+    if (!keep_alive) break;
   }
 
   co_await close_gracefully(stream);

@@ -94,9 +94,10 @@ class Service:
 
     _names = itertools.count(1)
 
-    def __init__(self, env=None, db_dir=None):
+    def __init__(self, env=None, db_dir=None, preexec_fn=None):
         self.db_dir = db_dir or tempfile.mkdtemp(prefix="rb-", dir=scratch_dir())
         self.extra_env = dict(env or {})
+        self.preexec_fn = preexec_fn  # run in the child before exec (resource limits)
         self.process = None
         self.port = None
         self.lines = []  # raw output lines (stdout and stderr), in order of arrival
@@ -129,7 +130,8 @@ class Service:
             self.logs.clear()
         self.port = None
         self.process = subprocess.Popen([binary_path()], env=env, stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        preexec_fn=self.preexec_fn)
         self._readers = [
             threading.Thread(target=self._read, args=(self.process.stdout,), daemon=True),
             threading.Thread(target=self._read, args=(self.process.stderr,), daemon=True),

@@ -100,11 +100,11 @@ class GenericErrorsTest(ServiceTestCase):
         response = self.service.request("PUT", "/api/boards", json={}, token=self.token)
         self.assert_error(response, 405, "method_not_allowed")
         allowed = {m.strip() for m in response.headers.get("allow", "").split(",")}
-        self.assertEqual(allowed, {"GET", "POST"})
+        self.assertEqual(allowed, {"GET", "HEAD", "POST"})
 
         response = self.service.request("POST", "/health")
         self.assert_error(response, 405, "method_not_allowed")
-        self.assertEqual(response.headers.get("allow"), "GET")
+        self.assertEqual(response.headers.get("allow"), "GET, HEAD")
 
     def test_malformed_json_is_400(self):
         for body in [b"{", b"{\"name\": }", b"not json", b"{\"name\":\"x\"} trailing",

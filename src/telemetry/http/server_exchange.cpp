@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
+#include <span>
 
 #include "telemetry/propagation/request_id.hpp"
 #include "telemetry/propagation/trace_context.hpp"
@@ -97,6 +99,15 @@ void ServerExchange::for_each_response_header(
 }
 
 void ServerExchange::finish(unsigned status, std::uint64_t bytes_out, std::string_view error_type) {
+  record(status, bytes_out, error_type, /*aborted=*/false);
+}
+
+void ServerExchange::abort(unsigned status, std::uint64_t bytes_out, std::string_view reason) {
+  record(status, bytes_out, reason, /*aborted=*/true);
+}
+
+void ServerExchange::record(unsigned status, std::uint64_t bytes_out, std::string_view error_type,
+                            bool aborted) {
   if (finished_) return;
   finished_ = true;
   const auto elapsed = std::chrono::steady_clock::now() - started_;
@@ -107,8 +118,9 @@ void ServerExchange::finish(unsigned status, std::uint64_t bytes_out, std::strin
   if (span_.is_recording()) {
     span_.set_attribute("http.response.status_code", static_cast<std::int64_t>(status));
     if (identity_.user_id) span_.set_attribute("enduser.id", std::to_string(*identity_.user_id));
-    if (status >= 500) {
-      // Semantic conventions: 5xx is a server error; 4xx leaves a server span unset.
+    if (status >= 500 || aborted) {
+      // Semantic conventions: 5xx is a server error; 4xx leaves a server span unset. A
+      // response the client never fully received failed whatever its status.
       const std::string type =
           error_type.empty() ? std::to_string(status) : std::string(error_type);
       span_.set_attribute("error.type", type);
@@ -116,9 +128,10 @@ void ServerExchange::finish(unsigned status, std::uint64_t bytes_out, std::strin
     }
   }
 
-  const logs::Level level = quiet_          ? logs::Level::debug
-                            : status >= 500 ? logs::Level::error
-                                            : logs::Level::info;
+  const logs::Level level = quiet_ && !aborted ? logs::Level::debug
+                            : status >= 500    ? logs::Level::error
+                            : aborted          ? logs::Level::warn
+                                               : logs::Level::info;
   if (logger_.enabled(level, "http")) {
     const logs::Correlation correlation{&span_.context(), identity_.request_id, identity_.user_id};
     const std::string_view route = route_.empty() ? std::string_view("unmatched") : route_;
@@ -132,8 +145,13 @@ void ServerExchange::finish(unsigned status, std::uint64_t bytes_out, std::strin
         {"bytes_out", static_cast<std::int64_t>(bytes_out)},
         {"client_address", client_address_},
         {"user_agent", user_agent_},
+        {"reason", error_type},
     };
-    logger_.write(level, "http", "request completed", fields, &correlation);
+    // The reason is a field only of an aborted request.
+    const std::span<const logs::Field> written(fields,
+                                               aborted ? std::size(fields) : std::size(fields) - 1);
+    logger_.write(level, "http", aborted ? "request aborted" : "request completed", written,
+                  &correlation);
   }
   span_.end();
 }

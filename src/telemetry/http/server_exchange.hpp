@@ -73,8 +73,16 @@ class ServerExchange {
   // what failed (an exception type or a status) when the request failed.
   void finish(unsigned status, std::uint64_t bytes_out, std::string_view error_type = {});
 
+  // Records a response cut off before its last byte: the client stopped reading and
+  // the write timed out, or the connection was closed at the end of the shutdown grace
+  // period. The span is an error of type `reason`; the access line, at warn level,
+  // says "request aborted" with the status that was being sent, the bytes actually
+  // written and the reason.
+  void abort(unsigned status, std::uint64_t bytes_out, std::string_view reason);
+
  private:
   void set_request_attributes(const IncomingRequest& request);
+  void record(unsigned status, std::uint64_t bytes_out, std::string_view error_type, bool aborted);
 
   const logs::Logger& logger_;
   RequestIdentity identity_;

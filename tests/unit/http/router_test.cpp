@@ -53,8 +53,21 @@ TEST_F(RouterTest, TrailingSlashIsNotTheSameResource) {
 TEST_F(RouterTest, WrongMethodListsAllowedOnes) {
   const auto match = router.match(verb::put, "/api/boards/9");
   EXPECT_EQ(match.kind, http::RouteMatch::Kind::method_not_allowed);
-  EXPECT_EQ(match.allow, "GET, DELETE");
+  EXPECT_EQ(match.allow, "GET, HEAD, DELETE");
   EXPECT_EQ(match.route, "/api/boards/{id}");
+}
+
+TEST_F(RouterTest, HeadIsServedByTheGetRoute) {
+  const auto match = router.match(verb::head, "/api/boards/9");
+  ASSERT_EQ(match.kind, http::RouteMatch::Kind::found);
+  EXPECT_EQ(match.route, "/api/boards/{id}");
+  EXPECT_EQ(match.params.size(), 1u);
+}
+
+TEST_F(RouterTest, HeadWithoutAGetRouteIsNotAllowed) {
+  const auto match = router.match(verb::head, "/api/boards/1/elements/2");
+  EXPECT_EQ(match.kind, http::RouteMatch::Kind::method_not_allowed);
+  EXPECT_EQ(match.allow, "PATCH");
 }
 
 }  // namespace

@@ -302,4 +302,36 @@ TEST_F(ServerExchangeTest, UnfinishedExchangeEndsWithStatus500) {
   EXPECT_EQ(line.level, Level::error);
 }
 
+TEST_F(ServerExchangeTest, AbortedResponseIsAnErrorWithTheBytesWritten) {
+  {
+    ServerExchange exchange(setup.tracer(), log, options, request(), "/api/boards/{id}");
+    exchange.abort(200, 65536, "write_timeout");
+  }
+
+  const SpanData span = only_span();
+  EXPECT_EQ(int_attribute(span, "http.response.status_code"), 200);
+  EXPECT_EQ(span.status, StatusCode::error);
+  EXPECT_EQ(string_attribute(span, "error.type"), "write_timeout");
+  AccessLog::Line line = only_line();
+  EXPECT_EQ(line.level, Level::warn);
+  EXPECT_EQ(line.message, "request aborted");
+  EXPECT_EQ(line.fields["status"], "200");
+  EXPECT_EQ(line.fields["bytes_out"], "65536");
+  EXPECT_EQ(line.fields["reason"], "write_timeout");
+}
+
+TEST_F(ServerExchangeTest, AbortedQuietRouteIsStillAWarning) {
+  options.quiet_routes = {"/healthz"};
+  {
+    ServerExchange exchange(setup.tracer(), log, options, request("GET", "/healthz"), "/healthz");
+    exchange.abort(200, 0, "shutdown");
+  }
+  EXPECT_EQ(only_line().level, Level::warn);
+}
+
+TEST_F(ServerExchangeTest, CompletedRequestHasNoReasonField) {
+  serve(request(), "/api/boards/{id}", 200);
+  EXPECT_EQ(only_line().fields.count("reason"), 0u);
+}
+
 }  // namespace
