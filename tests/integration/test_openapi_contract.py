@@ -226,6 +226,7 @@ class OpenApiContractTest(ServiceTestCase):
         r.call("POST", "/api/boards", json_body={"name": "x"}, expect=401)
 
         r.call("GET", "/api/boards", token=owner, expect=200)
+        self.service.create_board(owner, "Second")  # so that the list has two pages
         first = r.call("GET", "/api/boards", "/api/boards?limit=1", token=owner, expect=200)
         cursor = first.json()["next_cursor"]
         self.assertIsInstance(cursor, str)

@@ -1,9 +1,14 @@
 // Cursors: what a page gives out, the next request reads back, and nothing else.
 #include "api/paging.hpp"
 
+#include "http/error.hpp"
+
 #include <gtest/gtest.h>
 
+#include <boost/json/array.hpp>
 #include <limits>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -50,3 +55,45 @@ TEST(PageLimits, DefaultsSuitEachList) {
 }
 
 }  // namespace
+
+namespace query {
+
+// The fields of the 422 that read_page throws for `query`; empty if it throws none.
+std::vector<std::string> rejected_fields(std::string_view query, List list) {
+  http::RawRequest raw{boost::beast::http::verb::get, "/api/boards", 11};
+  const http::Request request{raw, "/api/boards", query, "/api/boards", {}, "127.0.0.1"};
+  std::vector<std::string> fields;
+  try {
+    api::read_page(request, list);
+  } catch (const http::ApiError& error) {
+    EXPECT_EQ(error.code(), "validation_failed");
+    for (const auto& detail : error.details().as_array()) {
+      fields.emplace_back(detail.at("field").as_string());
+    }
+  }
+  return fields;
+}
+
+using Fields = std::vector<std::string>;
+
+TEST(ReadPage, TakesLimitAndCursor) {
+  http::RawRequest raw{boost::beast::http::verb::get, "/api/boards", 11};
+  const std::string query = "limit=7&cursor=" + encode_cursor(List::members, {5, 6});
+  const http::Request request{raw, "/api/boards", query, "/api/boards", {}, "127.0.0.1"};
+  const domain::Page page = api::read_page(request, List::members);
+  EXPECT_EQ(page.limit, 7);
+  EXPECT_EQ(page.after, (SortKey{5, 6}));
+  EXPECT_EQ(rejected_fields("", List::boards), Fields{});
+}
+
+TEST(ReadPage, RefusesBadLimitsCursorsAndOffset) {
+  EXPECT_EQ(rejected_fields("limit=x", List::boards), Fields{"limit"});
+  EXPECT_EQ(rejected_fields("cursor=00", List::boards), Fields{"cursor"});
+  EXPECT_EQ(rejected_fields("cursor=" + encode_cursor(List::boards, {1, 0}), List::elements),
+            Fields{"cursor"});
+  EXPECT_EQ(rejected_fields("offset=20", List::boards), Fields{"offset"});
+  EXPECT_EQ(rejected_fields("limit=&cursor=&offset=0", List::members),
+            (Fields{"limit", "cursor", "offset"}));
+}
+
+}  // namespace query
