@@ -6,6 +6,7 @@
 #include "api/domain_call.hpp"
 #include "api/handlers.hpp"
 #include "api/json_input.hpp"
+#include "api/paging.hpp"
 #include "api/render.hpp"
 #include "domain/board_service.hpp"
 #include "http/response.hpp"
@@ -40,15 +41,6 @@ domain::BoardPatch read_patch(const http::Request& request) {
   return patch;
 }
 
-domain::Page read_page(const http::Request& request) {
-  std::vector<domain::FieldError> errors;
-  domain::Page page;
-  if (auto limit = query_integer(request, "limit", errors)) page.limit = *limit;
-  if (auto offset = query_integer(request, "offset", errors)) page.offset = *offset;
-  if (!errors.empty()) throw validation_error(errors, "invalid query parameters");
-  return page;
-}
-
 // Each handler takes the token, then reads and validates the path and body on the
 // I/O thread, and only then runs the use case on the executor.
 
@@ -66,19 +58,18 @@ awaitable<http::Response> create_board(Dependencies& deps, http::Request& reques
 awaitable<http::Response> list_boards(Dependencies& deps, http::Request& request,
                                       const telemetry::Context& ctx) {
   const std::string_view token = bearer_token(request);
-  const domain::Page page = read_page(request);
+  const domain::Page page = read_page(request, List::boards);
   auto& boards = deps.services.boards();
-  const domain::BoardList list = co_await with_user(
+  const domain::PageOf<domain::Board> list = co_await with_user(
       deps, token, ctx,
       [&](const domain::User& user) { return boards.list_mine(ctx, user.id, page); });
   boost::json::array items;
-  items.reserve(list.boards.size());
-  for (const auto& board : list.boards) items.push_back(to_json(board));
-  co_return http::json_response(beast_http::status::ok,
-                                boost::json::object{{"boards", std::move(items)},
-                                                    {"total", list.total},
-                                                    {"limit", list.limit},
-                                                    {"offset", list.offset}});
+  items.reserve(list.items.size());
+  for (const auto& board : list.items) items.push_back(to_json(board));
+  co_return http::json_response(
+      beast_http::status::ok,
+      boost::json::object{{"boards", std::move(items)},
+                          {"next_cursor", next_cursor(List::boards, list.next)}});
 }
 
 awaitable<http::Response> get_board(Dependencies& deps, http::Request& request,

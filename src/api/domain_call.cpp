@@ -34,6 +34,7 @@ http::ApiError to_api_error(const domain::DomainError& error) {
     }
     case ErrorCode::username_taken:
     case ErrorCode::conflict:
+    case ErrorCode::limit_reached:
       return http::ApiError(beast_http::status::conflict, code, error.message());
   }
   return http::ApiError(beast_http::status::internal_server_error, "internal_error",

@@ -7,6 +7,7 @@
 #include "api/domain_call.hpp"
 #include "api/handlers.hpp"
 #include "api/json_input.hpp"
+#include "api/paging.hpp"
 #include "api/render.hpp"
 #include "domain/element_service.hpp"
 #include "http/response.hpp"
@@ -19,9 +20,9 @@ using Need = ObjectReader::Need;
 
 namespace {
 
-// Above this many elements, encoding shows in traces as its own span: a board with
-// thousands of shapes makes a slow response, and the trace should say where the time went.
-constexpr std::size_t kTracedEncodeItems = 100;
+// Above this many elements, encoding shows in traces as its own span: a page of large
+// shapes makes a slow response, and the trace should say where the time went.
+constexpr std::size_t kTracedEncodeItems = 50;
 
 domain::ElementDraft read_draft(const boost::json::value& body) {
   ObjectReader reader(require_object(body));
@@ -70,13 +71,16 @@ domain::ElementPatch read_patch(const boost::json::value& body) {
 }
 
 http::Response element_list_response(const telemetry::Context& ctx,
-                                     const std::vector<domain::Element>& elements) {
-  const auto encode = [&elements] {
+                                     const domain::PageOf<domain::Element>& page) {
+  const std::vector<domain::Element>& elements = page.items;
+  const auto encode = [&] {
     boost::json::array items;
     items.reserve(elements.size());
     for (const auto& element : elements) items.push_back(to_json(element));
-    return http::json_response(beast_http::status::ok,
-                               boost::json::object{{"elements", std::move(items)}});
+    return http::json_response(
+        beast_http::status::ok,
+        boost::json::object{{"elements", std::move(items)},
+                            {"next_cursor", next_cursor(List::elements, page.next)}});
   };
   if (elements.size() <= kTracedEncodeItems) return encode();
   telemetry::Span span = ctx.span().start_child("json.encode");
@@ -93,10 +97,11 @@ awaitable<http::Response> list_elements(Dependencies& deps, http::Request& reque
                                         const telemetry::Context& ctx) {
   const std::string_view token = bearer_token(request);
   const auto board_id = path_id(request, "id", "board");
+  const domain::Page page = read_page(request, List::elements);
   auto& elements = deps.services.elements();
-  const std::vector<domain::Element> list = co_await with_user(
+  const domain::PageOf<domain::Element> list = co_await with_user(
       deps, token, ctx,
-      [&](const domain::User& user) { return elements.list(ctx, user.id, board_id); });
+      [&](const domain::User& user) { return elements.list(ctx, user.id, board_id, page); });
   co_return element_list_response(ctx, list);
 }
 

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 
+#include "api/duplicate_keys.hpp"
+
 namespace api {
 
 namespace beast_http = boost::beast::http;
@@ -78,6 +80,13 @@ boost::json::value parse_json_body(const http::Request& request) {
     throw http::ApiError(
         beast_http::status::bad_request, "malformed_json",
         "the body is not valid JSON: " + ec.message() + " at offset " + std::to_string(consumed));
+  }
+  if (const auto key = first_duplicate_key(body)) {
+    // The key is echoed only when short; cutting it could split a UTF-8 sequence.
+    throw http::ApiError(beast_http::status::bad_request, "malformed_json",
+                         key->size() <= 64
+                             ? "the body has an object with the key \"" + *key + "\" twice"
+                             : std::string("the body has an object with a key twice"));
   }
   return parser.release();
 }

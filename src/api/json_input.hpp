@@ -22,7 +22,8 @@ namespace api {
 bool is_json_media_type(std::string_view content_type) noexcept;
 
 // Checks Content-Type (415 unsupported_media_type) and parses the body (400
-// malformed_json, the message naming the parser's complaint and the offset).
+// malformed_json, the message naming the parser's complaint and the offset). Also 400
+// malformed_json: nesting deeper than 32 levels, and an object with a key twice.
 boost::json::value parse_json_body(const http::Request& request);
 
 // 422 validation_failed carrying `errors` as details.

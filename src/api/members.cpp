@@ -6,6 +6,7 @@
 #include "api/domain_call.hpp"
 #include "api/handlers.hpp"
 #include "api/json_input.hpp"
+#include "api/paging.hpp"
 #include "api/render.hpp"
 #include "domain/board_service.hpp"
 #include "http/response.hpp"
@@ -39,15 +40,18 @@ awaitable<http::Response> list_members(Dependencies& deps, http::Request& reques
                                        const telemetry::Context& ctx) {
   const std::string_view token = bearer_token(request);
   const auto board_id = path_id(request, "id", "board");
+  const domain::Page page = read_page(request, List::members);
   auto& boards = deps.services.boards();
-  const std::vector<domain::Member> members = co_await with_user(
+  const domain::PageOf<domain::Member> members = co_await with_user(
       deps, token, ctx,
-      [&](const domain::User& user) { return boards.list_members(ctx, user.id, board_id); });
+      [&](const domain::User& user) { return boards.list_members(ctx, user.id, board_id, page); });
   boost::json::array items;
-  items.reserve(members.size());
-  for (const auto& member : members) items.push_back(to_json(member));
-  co_return http::json_response(beast_http::status::ok,
-                                boost::json::object{{"members", std::move(items)}});
+  items.reserve(members.items.size());
+  for (const auto& member : members.items) items.push_back(to_json(member));
+  co_return http::json_response(
+      beast_http::status::ok,
+      boost::json::object{{"members", std::move(items)},
+                          {"next_cursor", next_cursor(List::members, members.next)}});
 }
 
 awaitable<http::Response> add_member(Dependencies& deps, http::Request& request,

@@ -108,6 +108,12 @@ void apply(Config& config, const std::string& name, const std::string& value) {
   } else if (name == "BOARD_TOKEN_TTL_SECONDS") {
     config.token_ttl = std::chrono::seconds(
         parse_integer<std::int64_t>(name, value, 60, 365 * 24 * 3600, "a duration in seconds"));
+  } else if (name == "BOARD_MAX_ELEMENTS_PER_BOARD") {
+    config.max_elements_per_board =
+        parse_integer<std::int64_t>(name, value, 1, 10'000'000, "an element count");
+  } else if (name == "BOARD_MAX_MEMBERS_PER_BOARD") {
+    config.max_members_per_board =
+        parse_integer<std::int64_t>(name, value, 1, 1'000'000, "a member count");
   } else if (name == "BOARD_DEBUG_FAULTS") {
     if (value != "0" && value != "1") throw Invalid{name + ": '" + value + "' is not 0 or 1"};
     config.debug_faults = value == "1";
@@ -160,6 +166,8 @@ constexpr const char* kEnvironmentSettings[] = {
     "BOARD_MAX_CONNECTIONS",
     "BOARD_PASSWORD_HASH",
     "BOARD_TOKEN_TTL_SECONDS",
+    "BOARD_MAX_ELEMENTS_PER_BOARD",
+    "BOARD_MAX_MEMBERS_PER_BOARD",
     "BOARD_CLIENT_LOG_RATE",
     "BOARD_DEBUG_FAULTS",
     "BOARD_HASH_THREADS",

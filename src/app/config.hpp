@@ -36,6 +36,8 @@ struct Config {
   std::size_t max_connections = 0;  // 0: what the descriptor limit allows (connection_cap.hpp)
   std::string password_hash_profile = "interactive";  // interactive | min (min: for tests only)
   std::chrono::seconds token_ttl{24 * 3600};
+  std::int64_t max_elements_per_board = 10000;
+  std::int64_t max_members_per_board = 1000;
   unsigned client_log_requests = 20;           // per client address ...
   std::chrono::seconds client_log_window{10};  // ... in this window
   bool debug_faults = false;                   // GET /debug/fault, for testing the error path

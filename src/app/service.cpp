@@ -38,6 +38,10 @@ api::AuthLimitOptions auth_limit_options(const Config& config) {
   return options;
 }
 
+domain::BoardLimits board_limits(const Config& config) {
+  return domain::BoardLimits{config.max_elements_per_board, config.max_members_per_board};
+}
+
 http::ServerOptions server_options(const Config& config) {
   http::ServerOptions options;
   options.listen_address = config.listen_address;
@@ -88,7 +92,7 @@ int run_service(const Config& config, Telemetry& telemetry) {
   api::ClientLogOptions client_logs;
   client_logs.rate_requests = config.client_log_requests;
   client_logs.rate_window = config.client_log_window;
-  domain::Services services(storage->repositories(), account_options(config));
+  domain::Services services(storage->repositories(), account_options(config), board_limits(config));
   storage::DbExecutor hashing({config.hash_threads, config.hash_queue_limit, "password hashing"});
   api::Dependencies dependencies{
       services,

@@ -6,8 +6,9 @@
 
 namespace domain {
 
-BoardService::BoardService(BoardRepository& boards, UserRepository& users, Clock clock)
-    : boards_(boards), users_(users), clock_(std::move(clock)) {}
+BoardService::BoardService(BoardRepository& boards, UserRepository& users, Clock clock,
+                           BoardLimits limits)
+    : boards_(boards), users_(users), clock_(std::move(clock)), limits_(limits) {}
 
 Board BoardService::create(const telemetry::Context& ctx, Id user_id, const BoardDraft& draft) {
   validation::require_valid(validation::check_board(draft));
@@ -16,10 +17,9 @@ Board BoardService::create(const telemetry::Context& ctx, Id user_id, const Boar
   return board;
 }
 
-BoardList BoardService::list_mine(const telemetry::Context& ctx, Id user_id, const Page& page) {
+PageOf<Board> BoardService::list_mine(const telemetry::Context& ctx, Id user_id, const Page& page) {
   validation::require_valid(validation::check_page(page));
-  BoardPage found = boards_.list_for_member(ctx, user_id, page);
-  return BoardList{std::move(found.boards), found.total, page.limit, page.offset};
+  return boards_.list_for_member(ctx, user_id, page);
 }
 
 Board BoardService::get(const telemetry::Context& ctx, Id user_id, Id board_id) {
@@ -57,17 +57,30 @@ Member BoardService::add_member(const telemetry::Context& ctx, Id user_id, Id bo
   if (!user) {
     validation::require_valid({{"username", "no user has this username"}});
   }
-  Member member =
-      boards_.add_member(ctx, board_id, user->user.id, *parse_role(role), to_unix_millis(clock_()));
+  std::optional<Member> added = boards_.add_member(ctx, board_id, user->user.id, *parse_role(role),
+                                                   to_unix_millis(clock_()), limits_.max_members);
+  if (!added) {
+    // Why nothing was written, asked afterwards: the board may have been deleted since
+    // the authorization above (404, as for any board that is gone).
+    if (!boards_.exists(ctx, board_id)) throw DomainError::not_found("board not found");
+    if (boards_.role_of(ctx, board_id, user->user.id)) {
+      throw DomainError(ErrorCode::conflict, "the user is already a member");
+    }
+    throw DomainError(
+        ErrorCode::limit_reached,
+        "the board has " + std::to_string(limits_.max_members) + " members, the most it may have");
+  }
+  Member member = std::move(*added);
   ctx.info("domain", "member added",
            {{"board_id", board_id}, {"member_user_id", member.user_id}, {"role", role}});
   return member;
 }
 
-std::vector<Member> BoardService::list_members(const telemetry::Context& ctx, Id user_id,
-                                               Id board_id) {
+PageOf<Member> BoardService::list_members(const telemetry::Context& ctx, Id user_id, Id board_id,
+                                          const Page& page) {
+  validation::require_valid(validation::check_page(page));
   authorize(ctx, boards_, user_id, board_id, Role::viewer);
-  return boards_.list_members(ctx, board_id);
+  return boards_.list_members(ctx, board_id, page);
 }
 
 void BoardService::remove_member(const telemetry::Context& ctx, Id user_id, Id board_id,

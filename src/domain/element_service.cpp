@@ -20,12 +20,15 @@ DomainError element_not_found() {
 
 }  // namespace
 
-ElementService::ElementService(ElementRepository& elements, BoardRepository& boards, Clock clock)
-    : elements_(elements), boards_(boards), clock_(std::move(clock)) {}
+ElementService::ElementService(ElementRepository& elements, BoardRepository& boards, Clock clock,
+                               BoardLimits limits)
+    : elements_(elements), boards_(boards), clock_(std::move(clock)), limits_(limits) {}
 
-std::vector<Element> ElementService::list(const telemetry::Context& ctx, Id user_id, Id board_id) {
+PageOf<Element> ElementService::list(const telemetry::Context& ctx, Id user_id, Id board_id,
+                                     const Page& page) {
+  validation::require_valid(validation::check_page(page));
   authorize(ctx, boards_, user_id, board_id, Role::viewer);
-  return elements_.list(ctx, board_id);
+  return elements_.list(ctx, board_id, page);
 }
 
 Element ElementService::get(const telemetry::Context& ctx, Id user_id, Id board_id, Id element_id) {
@@ -48,7 +51,17 @@ Element ElementService::create(const telemetry::Context& ctx, Id user_id, Id boa
                              draft.z_index,
                              draft.style,
                              draft.text};
-  Element element = elements_.insert(ctx, board_id, user_id, values, to_unix_millis(clock_()));
+  std::optional<Element> inserted = elements_.insert(
+      ctx, board_id, user_id, values, to_unix_millis(clock_()), limits_.max_elements);
+  if (!inserted) {
+    // The board may have been deleted since the authorization above: 404, as for any
+    // board that is gone, rather than the database's foreign-key failure.
+    if (!boards_.exists(ctx, board_id)) throw DomainError::not_found("board not found");
+    throw DomainError(ErrorCode::limit_reached, "the board holds " +
+                                                    std::to_string(limits_.max_elements) +
+                                                    " elements, the most it may hold");
+  }
+  Element element = std::move(*inserted);
   ctx.info("domain", "element created",
            {{"board_id", board_id}, {"element_id", element.id}, {"kind", to_string(element.kind)}});
   return element;

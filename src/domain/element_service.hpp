@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "domain/board_limits.hpp"
 #include "domain/clock.hpp"
 #include "domain/entities.hpp"
 #include "domain/inputs.hpp"
@@ -16,11 +17,13 @@ namespace domain {
 
 class ElementService {
  public:
-  ElementService(ElementRepository& elements, BoardRepository& boards,
-                 Clock clock = system_clock());
+  ElementService(ElementRepository& elements, BoardRepository& boards, Clock clock = system_clock(),
+                 BoardLimits limits = {});
 
-  std::vector<Element> list(const telemetry::Context& ctx, Id user_id, Id board_id);
+  PageOf<Element> list(const telemetry::Context& ctx, Id user_id, Id board_id, const Page& page);
   Element get(const telemetry::Context& ctx, Id user_id, Id board_id, Id element_id);
+  // limit_reached if the board holds BoardLimits::max_elements elements; not_found if
+  // the board is gone, also when it goes while this runs.
   Element create(const telemetry::Context& ctx, Id user_id, Id board_id, const ElementDraft& draft);
   Element update(const telemetry::Context& ctx, Id user_id, Id board_id, Id element_id,
                  const ElementPatch& patch);
@@ -30,6 +33,7 @@ class ElementService {
   ElementRepository& elements_;
   BoardRepository& boards_;
   Clock clock_;
+  BoardLimits limits_;
 };
 
 }  // namespace domain

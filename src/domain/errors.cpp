@@ -18,6 +18,8 @@ std::string_view to_string(ErrorCode code) noexcept {
       return "username_taken";
     case ErrorCode::conflict:
       return "conflict";
+    case ErrorCode::limit_reached:
+      return "limit_reached";
   }
   return "unknown";
 }

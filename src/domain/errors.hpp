@@ -8,6 +8,7 @@
 //   version_conflict  -> 409 (current_element(): the element as it is now)
 //   username_taken    -> 409
 //   conflict          -> 409 (already a member; the owner cannot be removed)
+//   limit_reached     -> 409 (the board holds as many elements or members as allowed)
 // Messages are for people and never contain passwords or tokens.
 
 #include <exception>
@@ -28,6 +29,7 @@ enum class ErrorCode : std::uint8_t {
   version_conflict,
   username_taken,
   conflict,
+  limit_reached,
 };
 
 std::string_view to_string(ErrorCode code) noexcept;  // "validation_failed", ...

@@ -15,10 +15,20 @@ struct Credentials {
   std::string password;
 };
 
-// limit in [1, 100], offset >= 0; anything else is a validation error.
+// Where a list's page starts: just after the item with this sort key, the last item of
+// the previous page. Each list names its key (repositories.hpp). A key, unlike an
+// offset, stays put when items are inserted before it, so paging never repeats or
+// skips an item that was there all along.
+struct SortKey {
+  std::int64_t major = 0;
+  std::int64_t minor = 0;
+  friend bool operator==(const SortKey&, const SortKey&) = default;
+};
+
+// limit in [1, kPageLimitMax] (validation.hpp); `after` absent: the first page.
 struct Page {
   std::int64_t limit = 20;
-  std::int64_t offset = 0;
+  std::optional<SortKey> after;
 };
 
 struct BoardDraft {

@@ -57,9 +57,12 @@ class SessionRepository {
   virtual std::int64_t remove_expired(const telemetry::Context& ctx, UnixMillis now) = 0;
 };
 
-struct BoardPage {
-  std::vector<Board> boards;
-  std::int64_t total = 0;
+// One page of a list, and the key to pass as Page::after for the next one (absent on
+// the last page).
+template <class T>
+struct PageOf {
+  std::vector<T> items;
+  std::optional<SortKey> next;
 };
 
 class BoardRepository {
@@ -75,19 +78,25 @@ class BoardRepository {
   // role_of.
   virtual std::optional<Board> find_for_member(const telemetry::Context& ctx, Id board_id,
                                                Id user_id) = 0;
-  // Boards the user is a member of (any role), newest first.
-  virtual BoardPage list_for_member(const telemetry::Context& ctx, Id user_id,
-                                    const Page& page) = 0;
+  // Boards the user is a member of (any role), newest first; sort key {id, 0}.
+  virtual PageOf<Board> list_for_member(const telemetry::Context& ctx, Id user_id,
+                                        const Page& page) = 0;
   // Applies the present fields and bumps updated_at; false if the board is gone.
   virtual bool update(const telemetry::Context& ctx, Id board_id, const BoardPatch& patch,
                       UnixMillis now) = 0;
   // Deletes the board with its members and elements; false if it was gone.
   virtual bool remove(const telemetry::Context& ctx, Id board_id) = 0;
+  virtual bool exists(const telemetry::Context& ctx, Id board_id) = 0;
 
-  // Throws DomainError(conflict) if the user is already a member.
-  virtual Member add_member(const telemetry::Context& ctx, Id board_id, Id user_id, Role role,
-                            UnixMillis now) = 0;
-  virtual std::vector<Member> list_members(const telemetry::Context& ctx, Id board_id) = 0;
+  // Adds the membership unless the board is gone, the user is already a member, or the
+  // board has `max_members` members; nullopt then. The checks and the write are one
+  // atomic step, so neither concurrent adds nor a concurrent delete of the board get
+  // past them.
+  virtual std::optional<Member> add_member(const telemetry::Context& ctx, Id board_id, Id user_id,
+                                           Role role, UnixMillis now, std::int64_t max_members) = 0;
+  // In the order they joined; sort key {added_at, user_id}.
+  virtual PageOf<Member> list_members(const telemetry::Context& ctx, Id board_id,
+                                      const Page& page) = 0;
   virtual bool remove_member(const telemetry::Context& ctx, Id board_id, Id user_id) = 0;
 };
 
@@ -107,12 +116,15 @@ struct ElementValues {
 class ElementRepository {
  public:
   virtual ~ElementRepository() = default;
-  // Ordered by z_index, then id.
-  virtual std::vector<Element> list(const telemetry::Context& ctx, Id board_id) = 0;
+  // Ordered by z_index, then id; sort key {z_index, id}.
+  virtual PageOf<Element> list(const telemetry::Context& ctx, Id board_id, const Page& page) = 0;
   virtual std::optional<Element> find(const telemetry::Context& ctx, Id board_id,
                                       Id element_id) = 0;
-  virtual Element insert(const telemetry::Context& ctx, Id board_id, Id created_by,
-                         const ElementValues& values, UnixMillis now) = 0;
+  // Inserts unless the board is gone or holds `max_elements` elements; nullopt then. The
+  // checks and the write are one atomic step, as for BoardRepository::add_member.
+  virtual std::optional<Element> insert(const telemetry::Context& ctx, Id board_id, Id created_by,
+                                        const ElementValues& values, UnixMillis now,
+                                        std::int64_t max_elements) = 0;
   // Writes `values` and version+1 only if the stored version is still
   // `expected_version`; false otherwise (or if the element is gone).
   virtual bool update_if_version(const telemetry::Context& ctx, Id board_id, Id element_id,

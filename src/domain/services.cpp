@@ -2,9 +2,9 @@
 
 namespace domain {
 
-Services::Services(const Repositories& repositories, AccountOptions accounts)
+Services::Services(const Repositories& repositories, AccountOptions accounts, BoardLimits limits)
     : accounts_(repositories.users, repositories.sessions, accounts),
-      boards_(repositories.boards, repositories.users, accounts.clock),
-      elements_(repositories.elements, repositories.boards, accounts.clock) {}
+      boards_(repositories.boards, repositories.users, accounts.clock, limits),
+      elements_(repositories.elements, repositories.boards, accounts.clock, limits) {}
 
 }  // namespace domain

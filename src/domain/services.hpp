@@ -2,10 +2,11 @@
 // The board's use cases built on one set of repositories: what the composition root
 // (src/app) makes from an opened backend and hands to the API.
 //
-//   domain::Services services(backend->repositories(), account_options);
+//   domain::Services services(backend->repositories(), account_options, board_limits);
 //   services.boards().get(ctx, user_id, board_id);   // on the backend's executor
 
 #include "domain/account_service.hpp"
+#include "domain/board_limits.hpp"
 #include "domain/board_service.hpp"
 #include "domain/element_service.hpp"
 #include "domain/repositories.hpp"
@@ -22,7 +23,7 @@ struct Repositories {
 
 class Services {
  public:
-  Services(const Repositories& repositories, AccountOptions accounts);
+  Services(const Repositories& repositories, AccountOptions accounts, BoardLimits limits = {});
   Services(const Services&) = delete;
   Services& operator=(const Services&) = delete;
 

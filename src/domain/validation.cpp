@@ -33,9 +33,52 @@ bool is_username_char(char c) {
          c == '.' || c == '-';
 }
 
-bool is_blank(std::string_view text) {
-  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+// Unicode's White_Space property, plus the characters that are invisible but not
+// White_Space (zero-width space, joiners, word joiner, byte order mark, Mongolian vowel
+// separator): a name made only of these shows as nothing.
+bool is_invisible(char32_t c) noexcept {
+  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+         c == 0x180E || (c >= 0x2000 && c <= 0x200D) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+         c == 0x205F || c == 0x2060 || c == 0x3000 || c == 0xFEFF;
 }
+
+// Decodes one code point of well-formed UTF-8 (the JSON parser has checked it) at
+// `text[i]` and moves `i` past it.
+char32_t next_code_point(std::string_view text, std::size_t& i) noexcept {
+  const auto byte = [&](std::size_t at) {
+    return at < text.size() ? static_cast<unsigned char>(text[at]) : 0u;
+  };
+  const unsigned lead = byte(i);
+  if (lead < 0x80) {
+    i += 1;
+    return lead;
+  }
+  if ((lead & 0xE0) == 0xC0) {
+    const char32_t c = ((lead & 0x1F) << 6) | (byte(i + 1) & 0x3F);
+    i += 2;
+    return c;
+  }
+  if ((lead & 0xF0) == 0xE0) {
+    const char32_t c = ((lead & 0x0F) << 12) | ((byte(i + 1) & 0x3F) << 6) | (byte(i + 2) & 0x3F);
+    i += 3;
+    return c;
+  }
+  const char32_t c = ((lead & 0x07) << 18) | ((byte(i + 1) & 0x3F) << 12) |
+                     ((byte(i + 2) & 0x3F) << 6) | (byte(i + 3) & 0x3F);
+  i += 4;
+  return c;
+}
+
+}  // namespace
+
+bool is_blank(std::string_view text) noexcept {
+  for (std::size_t i = 0; i < text.size();) {
+    if (!is_invisible(next_code_point(text, i))) return false;
+  }
+  return true;
+}
+
+namespace {
 
 void check_board_name(Errors& errors, std::string_view name) {
   if (is_blank(name)) {
@@ -115,7 +158,6 @@ std::vector<FieldError> check_page(const Page& page) {
   if (page.limit < 1 || page.limit > kPageLimitMax) {
     errors.push_back({"limit", "must be between 1 and " + std::to_string(kPageLimitMax)});
   }
-  if (page.offset < 0) errors.push_back({"offset", "must not be negative"});
   return errors;
 }
 

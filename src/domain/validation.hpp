@@ -42,4 +42,8 @@ void require_valid(std::vector<FieldError> errors);
 // Number of UTF-8 code points (the "characters" of the limits above).
 std::size_t utf8_length(std::string_view text) noexcept;
 
+// True if `text` (UTF-8) shows as nothing: empty, or only Unicode whitespace
+// (White_Space: U+0020, U+00A0, U+3000, ...) and zero-width characters (U+200B...).
+bool is_blank(std::string_view text) noexcept;
+
 }  // namespace domain::validation

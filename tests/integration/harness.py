@@ -344,6 +344,24 @@ class Service:
             raise AssertionError(f"add member: {response!r}")
         return response.json()
 
+    def list_all(self, token, path, key, limit=None):
+        """Every item of a paged list (`key`: "boards", "members", "elements"),
+        following next_cursor from page to page."""
+        items, cursor = [], None
+        while True:
+            query = [f"limit={limit}"] if limit else []
+            if cursor is not None:
+                query.append(f"cursor={cursor}")
+            url = path + ("?" + "&".join(query) if query else "")
+            response = self.request("GET", url, token=token)
+            if response.status != 200:
+                raise AssertionError(f"list {url}: {response!r}")
+            page = response.json()
+            items.extend(page[key])
+            cursor = page["next_cursor"]
+            if cursor is None:
+                return items
+
     def create_element(self, token, board_id, **fields):
         payload = {"kind": "rectangle", "x": 0, "y": 0, "width": 10, "height": 10}
         payload.update(fields)

@@ -125,9 +125,8 @@ class BoardListTest(ServiceTestCase):
         response = self.list()
         self.assertEqual(response.status, 200, response)
         page = response.json()
-        self.assertEqual(page["total"], 3)
-        self.assertEqual(page["limit"], 20)
-        self.assertEqual(page["offset"], 0)
+        self.assertEqual(set(page), {"boards", "next_cursor"})
+        self.assertIsNone(page["next_cursor"])
         ids = [b["id"] for b in page["boards"]]
         # Newest first.
         self.assertEqual(ids, [b["id"] for b in reversed(self.boards)])
@@ -135,23 +134,30 @@ class BoardListTest(ServiceTestCase):
             self.assertEqual(set(board), BOARD_FIELDS)
             self.assertEqual(board["role"], "owner")
 
-    def test_pagination(self):
-        first = self.list("?limit=2&offset=0").json()
-        second = self.list("?limit=2&offset=2").json()
+    def test_pages_follow_next_cursor(self):
+        first = self.list("?limit=2").json()
         self.assertEqual(len(first["boards"]), 2)
+        self.assertIsInstance(first["next_cursor"], str)
+        second = self.list(f"?limit=2&cursor={first['next_cursor']}").json()
         self.assertEqual(len(second["boards"]), 1)
-        self.assertEqual((first["limit"], first["offset"], first["total"]), (2, 0, 3))
-        self.assertEqual((second["limit"], second["offset"], second["total"]), (2, 2, 3))
+        self.assertIsNone(second["next_cursor"])
         seen = [b["id"] for b in first["boards"] + second["boards"]]
-        self.assertEqual(sorted(seen), sorted(b["id"] for b in self.boards))
-        past_end = self.list("?offset=10").json()
-        self.assertEqual(past_end["boards"], [])
-        self.assertEqual(past_end["total"], 3)
+        self.assertEqual(seen, [b["id"] for b in reversed(self.boards)])
 
-    def test_limit_and_offset_rules(self):
+    def test_a_board_made_between_pages_shifts_nothing(self):
+        first = self.list("?limit=1").json()
+        newer = self.service.create_board(self.token, "Made meanwhile")
+        try:
+            second = self.list(f"?limit=1&cursor={first['next_cursor']}").json()
+            self.assertEqual([b["id"] for b in second["boards"]], [self.boards[1]["id"]])
+        finally:
+            self.service.request("DELETE", f"/api/boards/{newer['id']}", token=self.token)
+
+    def test_limit_and_cursor_rules(self):
         for query, field in [("?limit=0", "limit"), ("?limit=101", "limit"), ("?limit=-1", "limit"),
                              ("?limit=abc", "limit"), ("?limit=", "limit"), ("?limit=1.5", "limit"),
-                             ("?offset=-1", "offset"), ("?offset=x", "offset")]:
+                             ("?cursor=", "cursor"), ("?cursor=zz", "cursor"),
+                             ("?offset=2", "offset")]:
             with self.subTest(query=query):
                 self.assert_validation_error(self.list(query), field)
         self.assertEqual(self.list("?limit=100").status, 200)
@@ -187,6 +193,22 @@ class MembersTest(ServiceTestCase):
             self.assertEqual(roles[self.editor["id"]], "editor")
             self.assertEqual(roles[self.viewer["id"]], "viewer")
             self.assertNotIn(self.stranger["id"], roles)
+
+    def test_members_come_in_pages_in_the_order_they_joined(self):
+        response = self.service.request("GET", f"{self.path}/members?limit=2",
+                                        token=self.viewer_token)
+        self.assertEqual(response.status, 200, response)
+        first = response.json()
+        self.assertEqual(set(first), {"members", "next_cursor"})
+        self.assertEqual([m["user_id"] for m in first["members"]],
+                         [self.owner["id"], self.editor["id"]])
+        members = self.service.list_all(self.viewer_token, f"{self.path}/members", "members",
+                                        limit=2)
+        self.assertEqual([m["user_id"] for m in members[:3]],
+                         [self.owner["id"], self.editor["id"], self.viewer["id"]])
+        self.assert_validation_error(
+            self.service.request("GET", f"{self.path}/members?limit=101", token=self.viewer_token),
+            "limit")
 
     def test_members_see_the_board_with_their_role(self):
         for token, role in [(self.editor_token, "editor"), (self.viewer_token, "viewer")]:

@@ -66,9 +66,7 @@ class ElementsTest(ServiceTestCase):
         path = f"/api/boards/{board['id']}/elements"
         made = [self.service.create_element(self.owner_token, board["id"], z_index=z)
                 for z in (5, -1, 5, 0)]
-        response = self.service.request("GET", path, token=self.owner_token)
-        self.assertEqual(response.status, 200, response)
-        listed = response.json()["elements"]
+        listed = self.service.list_all(self.owner_token, path, "elements", limit=3)
         expected = sorted(made, key=lambda e: (e["z_index"], e["id"]))
         self.assertEqual([e["id"] for e in listed], [e["id"] for e in expected])
         self.assertEqual(listed, expected)
@@ -78,16 +76,55 @@ class ElementsTest(ServiceTestCase):
         response = self.service.request("GET", f"/api/boards/{board['id']}/elements",
                                         token=self.owner_token)
         self.assertEqual(response.status, 200)
-        self.assertEqual(response.json(), {"elements": []})
+        self.assertEqual(response.json(), {"elements": [], "next_cursor": None})
 
-    def test_large_list(self):
+    def test_large_list_comes_in_pages_of_100_by_default(self):
         board = self.service.create_board(self.owner_token, "Busy")
         for i in range(101):
             self.service.create_element(self.owner_token, board["id"], x=i)
-        response = self.service.request("GET", f"/api/boards/{board['id']}/elements",
-                                        token=self.owner_token)
-        self.assertEqual(response.status, 200)
-        self.assertEqual(sorted(e["x"] for e in response.json()["elements"]), list(range(101)))
+        path = f"/api/boards/{board['id']}/elements"
+        first = self.service.request("GET", path, token=self.owner_token)
+        self.assertEqual(first.status, 200)
+        page = first.json()
+        self.assertEqual(len(page["elements"]), 100)
+        self.assertIsInstance(page["next_cursor"], str)
+        rest = self.service.request("GET", f"{path}?cursor={page['next_cursor']}",
+                                    token=self.owner_token).json()
+        self.assertEqual(len(rest["elements"]), 1)
+        self.assertIsNone(rest["next_cursor"])
+        self.assertEqual(sorted(e["x"] for e in page["elements"] + rest["elements"]),
+                         list(range(101)))
+
+    def test_pages_neither_repeat_nor_skip_when_elements_are_added_between_them(self):
+        board = self.service.create_board(self.owner_token, "Growing")
+        path = f"/api/boards/{board['id']}/elements"
+        before = [self.service.create_element(self.owner_token, board["id"], z_index=1)
+                  for _ in range(5)]
+        first = self.service.request("GET", f"{path}?limit=2", token=self.owner_token).json()
+        # One lands before the cursor (lower z_index), one after it.
+        self.service.create_element(self.owner_token, board["id"], z_index=0)
+        after = self.service.create_element(self.owner_token, board["id"], z_index=2)
+        seen = [e["id"] for e in first["elements"]]
+        cursor = first["next_cursor"]
+        while cursor is not None:
+            page = self.service.request("GET", f"{path}?limit=2&cursor={cursor}",
+                                        token=self.owner_token).json()
+            seen += [e["id"] for e in page["elements"]]
+            cursor = page["next_cursor"]
+        self.assertEqual(seen, [e["id"] for e in before] + [after["id"]])
+
+    def test_paging_rules(self):
+        path = f"/api/boards/{self.board['id']}/elements"
+        self.service.create_board(self.owner_token, "Second")  # so that boards have a page 2
+        boards_cursor = self.service.request("GET", "/api/boards?limit=1",
+                                             token=self.owner_token).json()["next_cursor"]
+        for query, field in [("?limit=0", "limit"), ("?limit=101", "limit"),
+                             ("?limit=x", "limit"), ("?cursor=", "cursor"),
+                             ("?cursor=nothex", "cursor"), ("?offset=10", "offset"),
+                             (f"?cursor={boards_cursor}", "cursor")]:  # another list's
+            with self.subTest(query=query):
+                self.assert_validation_error(
+                    self.service.request("GET", path + query, token=self.viewer_token), field)
 
     def test_patch_is_partial_and_bumps_version(self):
         element = self.service.create_element(self.editor_token, self.board["id"],

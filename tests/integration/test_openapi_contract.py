@@ -95,7 +95,9 @@ class Recorder:
 
 
 class OpenApiContractTest(ServiceTestCase):
-    service_env = {"BOARD_DEBUG_FAULTS": "1", "BOARD_CLIENT_LOG_RATE": "1000/10s"}
+    # The caps are low so that drive_members and drive_elements reach them.
+    service_env = {"BOARD_DEBUG_FAULTS": "1", "BOARD_CLIENT_LOG_RATE": "1000/10s",
+                   "BOARD_MAX_MEMBERS_PER_BOARD": "4", "BOARD_MAX_ELEMENTS_PER_BOARD": "3"}
 
     def test_the_document_is_valid_openapi_3_1(self):
         code, report, stderr = run_check()
@@ -224,9 +226,15 @@ class OpenApiContractTest(ServiceTestCase):
         r.call("POST", "/api/boards", json_body={"name": "x"}, expect=401)
 
         r.call("GET", "/api/boards", token=owner, expect=200)
-        r.call("GET", "/api/boards", "/api/boards?limit=1&offset=0", token=owner, expect=200)
+        self.service.create_board(owner, "Second")  # so that the list has two pages
+        first = r.call("GET", "/api/boards", "/api/boards?limit=1", token=owner, expect=200)
+        cursor = first.json()["next_cursor"]
+        self.assertIsInstance(cursor, str)
+        r.call("GET", "/api/boards", f"/api/boards?limit=1&cursor={cursor}", token=owner,
+               expect=200)
         r.call("GET", "/api/boards", "/api/boards?limit=0", token=owner, expect=422)
-        r.call("GET", "/api/boards", "/api/boards?offset=abc", token=owner, expect=422)
+        r.call("GET", "/api/boards", "/api/boards?cursor=abc", token=owner, expect=422)
+        r.call("GET", "/api/boards", "/api/boards?offset=0", token=owner, expect=422)
         r.call("GET", "/api/boards", expect=401)
 
         t = "/api/boards/{id}"
@@ -258,12 +266,19 @@ class OpenApiContractTest(ServiceTestCase):
         path = f"/api/boards/{board_id}/members"
         leaver = tokens["leaver_user"]
         r.call("GET", t, path, token=tokens["viewer"], expect=200)
+        cursor = r.call("GET", t, f"{path}?limit=1", token=tokens["viewer"],
+                        expect=200).json()["next_cursor"]
+        r.call("GET", t, f"{path}?limit=1&cursor={cursor}", token=tokens["viewer"], expect=200)
+        r.call("GET", t, f"{path}?limit=101", token=tokens["viewer"], expect=422)
         r.call("GET", t, path, token=tokens["stranger"], expect=404)
         r.call("GET", t, path, expect=401)
 
         new = {"username": leaver["username"], "role": "viewer"}
         r.call("POST", t, path, token=owner, json_body=new, expect=201)
-        r.call("POST", t, path, token=owner, json_body=new, expect=409)
+        r.call("POST", t, path, token=owner, json_body=new, expect=409)  # conflict
+        full = r.call("POST", t, path, token=owner, expect=409,  # 4 members: the cap
+                      json_body={"username": tokens["stranger_user"]["username"], "role": "viewer"})
+        self.assertEqual(full.json()["error"]["code"], "limit_reached")
         r.call("POST", t, path, token=editor, json_body=new, expect=403)
         r.call("POST", t, path, token=tokens["stranger"], json_body=new, expect=404)
         r.call("POST", t, path, token=owner, expect=422,
@@ -301,8 +316,14 @@ class OpenApiContractTest(ServiceTestCase):
         r.call("POST", t, path, token=editor, body="{]", expect=400,
                headers={"Content-Type": "application/json"})
         r.call("POST", t, path, json_body=draft, expect=401)
+        self.service.create_element(editor, board_id)  # the third: the board is full
+        full = r.call("POST", t, path, token=editor, json_body=draft, expect=409)
+        self.assertEqual(full.json()["error"]["code"], "limit_reached")
 
         r.call("GET", t, path, token=viewer, expect=200)
+        cursor = r.call("GET", t, f"{path}?limit=2", token=viewer, expect=200).json()["next_cursor"]
+        r.call("GET", t, f"{path}?limit=2&cursor={cursor}", token=viewer, expect=200)
+        r.call("GET", t, f"{path}?cursor={cursor}x", token=viewer, expect=422)
         r.call("GET", t, path, token=stranger, expect=404)
         r.call("GET", t, path, expect=401)
 

@@ -1,6 +1,7 @@
 // Boards and their members on SQLite.
 #include <soci/soci.h>
 
+#include <limits>
 #include <stdexcept>
 
 #include "domain/clock.hpp"
@@ -26,23 +27,31 @@ constexpr char kFindForMember[] =
     "SELECT b.id, b.name, b.description, b.owner_id, b.created_at, b.updated_at, m.role FROM "
     "boards b JOIN board_members m ON m.board_id = b.id WHERE b.id = :board_id AND m.user_id = "
     ":user_id";
+// Pages walk the index board_members_by_user downwards from the previous page's last
+// board; one row more than asked says whether another page follows.
 constexpr char kListForMember[] =
     "SELECT b.id, b.name, b.description, b.owner_id, b.created_at, b.updated_at, m.role FROM "
-    "boards b JOIN board_members m ON m.board_id = b.id WHERE m.user_id = :user_id ORDER BY "
-    "b.id DESC LIMIT :limit OFFSET :offset";
-constexpr char kCountForMember[] = "SELECT COUNT(*) FROM board_members WHERE user_id = :user_id";
+    "boards b JOIN board_members m ON m.board_id = b.id WHERE m.user_id = :user_id AND "
+    "m.board_id < :before_id ORDER BY m.board_id DESC LIMIT :limit";
 // A NULL parameter keeps the column as it is (COALESCE), so one statement serves
 // every combination of present fields.
 constexpr char kUpdateBoard[] =
     "UPDATE boards SET name = COALESCE(:name, name), description = COALESCE(:description, "
     "description), updated_at = :updated_at WHERE id = :id";
 constexpr char kDeleteBoard[] = "DELETE FROM boards WHERE id = :id";
+constexpr char kBoardExists[] = "SELECT 1 FROM boards WHERE id = :id";
+// The board's existence and its member count are read by the INSERT itself, under the
+// write lock it holds: no row when the board is gone or full (or the user is already a
+// member), instead of a foreign-key failure or one member too many. Members are few
+// (the cap), so counting them is cheap.
 constexpr char kInsertMember[] =
-    "INSERT INTO board_members (board_id, user_id, role, added_at) VALUES (:board_id, "
-    ":user_id, :role, :added_at) ON CONFLICT DO NOTHING";
+    "INSERT INTO board_members (board_id, user_id, role, added_at) SELECT b.id, :user_id, "
+    ":role, :added_at FROM boards b WHERE b.id = :board_id AND (SELECT COUNT(*) FROM "
+    "board_members c WHERE c.board_id = b.id) < :max_members ON CONFLICT DO NOTHING";
 constexpr char kListMembers[] =
     "SELECT m.user_id, u.username, m.role, m.added_at FROM board_members m JOIN users u ON u.id "
-    "= m.user_id WHERE m.board_id = :board_id ORDER BY m.added_at, m.user_id";
+    "= m.user_id WHERE m.board_id = :board_id AND (m.added_at, m.user_id) > (:after_added_at, "
+    ":after_user_id) ORDER BY m.added_at, m.user_id LIMIT :limit";
 constexpr char kDeleteMember[] =
     "DELETE FROM board_members WHERE board_id = :board_id AND user_id = :user_id";
 constexpr char kUsernameOf[] = "SELECT username FROM users WHERE id = :id";
@@ -157,31 +166,32 @@ std::optional<domain::Board> BoardRepository::find_for_member(const telemetry::C
   return row.board();
 }
 
-domain::BoardPage BoardRepository::list_for_member(const telemetry::Context& ctx,
-                                                   domain::Id user_id, const domain::Page& page) {
+domain::PageOf<domain::Board> BoardRepository::list_for_member(const telemetry::Context& ctx,
+                                                               domain::Id user_id,
+                                                               const domain::Page& page) {
   soci::session sql(db_.pool());
   long long user = user_id;
-  long long limit = page.limit;
-  long long offset = page.offset;
-  domain::BoardPage result;
+  long long before = page.after ? page.after->major : std::numeric_limits<std::int64_t>::max();
+  long long limit = page.limit + 1;
+  domain::PageOf<domain::Board> result;
   traced(ctx, {"SELECT", "boards", kListForMember}, [&] {
     BoardRow row;
     soci::statement st(sql);
     st.alloc();
     st.prepare(kListForMember);
     st.exchange(soci::use(user));
+    st.exchange(soci::use(before));
     st.exchange(soci::use(limit));
-    st.exchange(soci::use(offset));
     row.bind(st);
     st.define_and_bind();
     for (bool more = st.execute(true); more; more = st.fetch()) {
-      result.boards.push_back(row.board());
+      if (static_cast<std::int64_t>(result.items.size()) == page.limit) {
+        result.next = domain::SortKey{result.items.back().id, 0};
+        break;
+      }
+      result.items.push_back(row.board());
     }
   });
-  long long total = 0;
-  traced(ctx, {"SELECT", "board_members", kCountForMember},
-         [&] { sql << kCountForMember, soci::use(user), soci::into(total); });
-  result.total = total;
   return result;
 }
 
@@ -211,45 +221,69 @@ bool BoardRepository::remove(const telemetry::Context& ctx, domain::Id board_id)
          }) > 0;
 }
 
-domain::Member BoardRepository::add_member(const telemetry::Context& ctx, domain::Id board_id,
-                                           domain::Id user_id, domain::Role role,
-                                           domain::UnixMillis now) {
+bool BoardRepository::exists(const telemetry::Context& ctx, domain::Id board_id) {
+  soci::session sql(db_.pool());
+  long long id = board_id;
+  int found = 0;
+  soci::indicator indicator = soci::i_null;
+  traced(ctx, {"SELECT", "boards", kBoardExists},
+         [&] { sql << kBoardExists, soci::use(id), soci::into(found, indicator); });
+  return sql.got_data() && found == 1;
+}
+
+std::optional<domain::Member> BoardRepository::add_member(const telemetry::Context& ctx,
+                                                          domain::Id board_id, domain::Id user_id,
+                                                          domain::Role role, domain::UnixMillis now,
+                                                          std::int64_t max_members) {
   soci::session sql(db_.pool());
   long long board = board_id;
   long long user = user_id;
   std::string role_text(domain::to_string(role));
   long long at = now;
+  long long max = max_members;
   const long long inserted = traced(ctx, {"INSERT", "board_members", kInsertMember}, [&] {
-    soci::statement st = (sql.prepare << kInsertMember, soci::use(board), soci::use(user),
-                          soci::use(role_text), soci::use(at));
+    soci::statement st = (sql.prepare << kInsertMember, soci::use(user), soci::use(role_text),
+                          soci::use(at), soci::use(board), soci::use(max));
     return affected(st);
   });
-  if (inserted == 0) {
-    throw domain::DomainError(domain::ErrorCode::conflict, "the user is already a member");
-  }
+  if (inserted == 0) return std::nullopt;
   std::string username;
   traced(ctx, {"SELECT", "users", kUsernameOf},
          [&] { sql << kUsernameOf, soci::use(user), soci::into(username); });
   return domain::Member{user_id, std::move(username), role, domain::format_rfc3339(now)};
 }
 
-std::vector<domain::Member> BoardRepository::list_members(const telemetry::Context& ctx,
-                                                          domain::Id board_id) {
+domain::PageOf<domain::Member> BoardRepository::list_members(const telemetry::Context& ctx,
+                                                             domain::Id board_id,
+                                                             const domain::Page& page) {
+  constexpr auto kMin = std::numeric_limits<std::int64_t>::min();
+  const domain::SortKey after = page.after.value_or(domain::SortKey{kMin, kMin});
   soci::session sql(db_.pool());
   long long board = board_id;
-  std::vector<domain::Member> members;
+  long long after_added_at = after.major;
+  long long after_user = after.minor;
+  long long limit = page.limit + 1;
+  domain::PageOf<domain::Member> result;
   traced(ctx, {"SELECT", "board_members", kListMembers}, [&] {
     long long user = 0;
     std::string username;
     std::string role;
     long long added_at = 0;
-    soci::statement st = (sql.prepare << kListMembers, soci::use(board), soci::into(user),
+    long long last_added_at = 0;
+    soci::statement st = (sql.prepare << kListMembers, soci::use(board), soci::use(after_added_at),
+                          soci::use(after_user), soci::use(limit), soci::into(user),
                           soci::into(username), soci::into(role), soci::into(added_at));
     for (bool more = st.execute(true); more; more = st.fetch()) {
-      members.push_back({user, username, role_from_column(role), domain::format_rfc3339(added_at)});
+      if (static_cast<std::int64_t>(result.items.size()) == page.limit) {
+        result.next = domain::SortKey{last_added_at, result.items.back().user_id};
+        break;
+      }
+      result.items.push_back(
+          {user, username, role_from_column(role), domain::format_rfc3339(added_at)});
+      last_added_at = added_at;
     }
   });
-  return members;
+  return result;
 }
 
 bool BoardRepository::remove_member(const telemetry::Context& ctx, domain::Id board_id,

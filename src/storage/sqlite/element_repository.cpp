@@ -3,6 +3,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <limits>
 #include <stdexcept>
 
 #include "domain/clock.hpp"
@@ -14,18 +15,24 @@ namespace storage::sqlite {
 
 namespace {
 
+// A page: the rows after the previous page's last (z_index, id), which the index
+// elements_by_board reaches directly. One row more than asked says whether another page
+// follows.
 constexpr char kList[] =
     "SELECT id, board_id, kind, x, y, width, height, rotation, z_index, style, text, version, "
-    "created_by, created_at, updated_at FROM elements WHERE board_id = :board_id ORDER BY "
-    "z_index, id";
+    "created_by, created_at, updated_at FROM elements WHERE board_id = :board_id AND (z_index, "
+    "id) > (:after_z_index, :after_id) ORDER BY z_index, id LIMIT :limit";
 constexpr char kFind[] =
     "SELECT id, board_id, kind, x, y, width, height, rotation, z_index, style, text, version, "
     "created_by, created_at, updated_at FROM elements WHERE board_id = :board_id AND id = :id";
+// The board's existence and its element count (kept by triggers, migration 2) are read
+// by the INSERT itself, under the write lock it holds: no row when the board is gone
+// or full, instead of a foreign-key failure or one element too many.
 constexpr char kInsert[] =
     "INSERT INTO elements (board_id, kind, x, y, width, height, rotation, z_index, style, text, "
-    "version, created_by, created_at, updated_at) VALUES (:board_id, :kind, :x, :y, :width, "
-    ":height, :rotation, :z_index, :style, :text, 1, :created_by, :created_at, :updated_at) "
-    "RETURNING id";
+    "version, created_by, created_at, updated_at) SELECT id, :kind, :x, :y, :width, :height, "
+    ":rotation, :z_index, :style, :text, 1, :created_by, :created_at, :updated_at FROM boards "
+    "WHERE id = :board_id AND element_count < :max_elements RETURNING id";
 // The version in the WHERE clause makes the check and the write one atomic step.
 constexpr char kUpdate[] =
     "UPDATE elements SET kind = :kind, x = :x, y = :y, width = :width, height = :height, "
@@ -142,21 +149,32 @@ struct ValueBinding {
 
 }  // namespace
 
-std::vector<domain::Element> ElementRepository::list(const telemetry::Context& ctx,
-                                                     domain::Id board_id) {
+domain::PageOf<domain::Element> ElementRepository::list(const telemetry::Context& ctx,
+                                                        domain::Id board_id,
+                                                        const domain::Page& page) {
   // The board's canvas, read on every open: kept prepared.
+  constexpr auto kMin = std::numeric_limits<std::int64_t>::min();
+  const domain::SortKey after = page.after.value_or(domain::SortKey{kMin, kMin});
   soci::session sql(db_.pool());
-  std::vector<domain::Element> elements;
+  domain::PageOf<domain::Element> result;
   traced(ctx, {"SELECT", "elements", kList}, [&] {
     Prepared st(db_.statements(sql), kList);
     st.bind(1, board_id);
+    st.bind(2, after.major);
+    st.bind(3, after.minor);
+    st.bind(4, page.limit + 1);
     ElementRow row;
     while (st.step()) {
+      if (static_cast<std::int64_t>(result.items.size()) == page.limit) {
+        const domain::Element& last = result.items.back();
+        result.next = domain::SortKey{last.z_index, last.id};
+        break;
+      }
       row.read(st);
-      elements.push_back(row.element());
+      result.items.push_back(row.element());
     }
   });
-  return elements;
+  return result;
 }
 
 std::optional<domain::Element> ElementRepository::find(const telemetry::Context& ctx,
@@ -179,29 +197,33 @@ std::optional<domain::Element> ElementRepository::find(const telemetry::Context&
   return row.element();
 }
 
-domain::Element ElementRepository::insert(const telemetry::Context& ctx, domain::Id board_id,
-                                          domain::Id created_by,
-                                          const domain::ElementValues& values,
-                                          domain::UnixMillis now) {
+std::optional<domain::Element> ElementRepository::insert(const telemetry::Context& ctx,
+                                                         domain::Id board_id, domain::Id created_by,
+                                                         const domain::ElementValues& values,
+                                                         domain::UnixMillis now,
+                                                         std::int64_t max_elements) {
   soci::session sql(db_.pool());
   long long board = board_id;
   long long creator = created_by;
   long long at = now;
+  long long max = max_elements;
   long long id = 0;
   ValueBinding bound(values);
-  traced(ctx, {"INSERT", "elements", kInsert}, [&] {
+  const bool inserted = traced(ctx, {"INSERT", "elements", kInsert}, [&] {
     soci::statement st(sql);
     st.alloc();
     st.prepare(kInsert);
-    st.exchange(soci::use(board));
     bound.bind(st);
     st.exchange(soci::use(creator));
     st.exchange(soci::use(at));
     st.exchange(soci::use(at));
+    st.exchange(soci::use(board));
+    st.exchange(soci::use(max));
     st.exchange(soci::into(id));
     st.define_and_bind();
-    if (!st.execute(true)) throw std::runtime_error("INSERT ... RETURNING returned no row");
+    return st.execute(true);
   });
+  if (!inserted) return std::nullopt;
   const std::string when = domain::format_rfc3339(now);
   return domain::Element{id,
                          board_id,

@@ -64,6 +64,23 @@ const std::vector<Migration> kMigrations = {
   updated_at INTEGER NOT NULL))",
          "CREATE INDEX elements_by_board ON elements(board_id, z_index, id)",
      }},
+    // The element cap is checked on every element insert: a count kept on the board row
+    // makes that check one primary-key read instead of counting the board's elements.
+    // Triggers keep it, so every insert and delete, the cascade of a board delete
+    // included, counts.
+    {2,
+     "element count per board",
+     {
+         "ALTER TABLE boards ADD COLUMN element_count INTEGER NOT NULL DEFAULT 0",
+         "UPDATE boards SET element_count = (SELECT COUNT(*) FROM elements WHERE board_id = "
+         "boards.id)",
+         R"(CREATE TRIGGER elements_counted_on_insert AFTER INSERT ON elements BEGIN
+  UPDATE boards SET element_count = element_count + 1 WHERE id = NEW.board_id;
+END)",
+         R"(CREATE TRIGGER elements_counted_on_delete AFTER DELETE ON elements BEGIN
+  UPDATE boards SET element_count = element_count - 1 WHERE id = OLD.board_id;
+END)",
+     }},
 };
 
 constexpr char kCreateTable[] = R"(CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -42,15 +42,18 @@ class BoardRepository final : public domain::BoardRepository {
                                       domain::Id user_id) override;
   std::optional<domain::Board> find_for_member(const telemetry::Context& ctx, domain::Id board_id,
                                                domain::Id user_id) override;
-  domain::BoardPage list_for_member(const telemetry::Context& ctx, domain::Id user_id,
-                                    const domain::Page& page) override;
+  domain::PageOf<domain::Board> list_for_member(const telemetry::Context& ctx, domain::Id user_id,
+                                                const domain::Page& page) override;
   bool update(const telemetry::Context& ctx, domain::Id board_id, const domain::BoardPatch& patch,
               domain::UnixMillis now) override;
   bool remove(const telemetry::Context& ctx, domain::Id board_id) override;
-  domain::Member add_member(const telemetry::Context& ctx, domain::Id board_id, domain::Id user_id,
-                            domain::Role role, domain::UnixMillis now) override;
-  std::vector<domain::Member> list_members(const telemetry::Context& ctx,
-                                           domain::Id board_id) override;
+  bool exists(const telemetry::Context& ctx, domain::Id board_id) override;
+  std::optional<domain::Member> add_member(const telemetry::Context& ctx, domain::Id board_id,
+                                           domain::Id user_id, domain::Role role,
+                                           domain::UnixMillis now,
+                                           std::int64_t max_members) override;
+  domain::PageOf<domain::Member> list_members(const telemetry::Context& ctx, domain::Id board_id,
+                                              const domain::Page& page) override;
   bool remove_member(const telemetry::Context& ctx, domain::Id board_id,
                      domain::Id user_id) override;
 
@@ -61,11 +64,13 @@ class BoardRepository final : public domain::BoardRepository {
 class ElementRepository final : public domain::ElementRepository {
  public:
   explicit ElementRepository(Database& db) : db_(db) {}
-  std::vector<domain::Element> list(const telemetry::Context& ctx, domain::Id board_id) override;
+  domain::PageOf<domain::Element> list(const telemetry::Context& ctx, domain::Id board_id,
+                                       const domain::Page& page) override;
   std::optional<domain::Element> find(const telemetry::Context& ctx, domain::Id board_id,
                                       domain::Id element_id) override;
-  domain::Element insert(const telemetry::Context& ctx, domain::Id board_id, domain::Id created_by,
-                         const domain::ElementValues& values, domain::UnixMillis now) override;
+  std::optional<domain::Element> insert(const telemetry::Context& ctx, domain::Id board_id,
+                                        domain::Id created_by, const domain::ElementValues& values,
+                                        domain::UnixMillis now, std::int64_t max_elements) override;
   bool update_if_version(const telemetry::Context& ctx, domain::Id board_id, domain::Id element_id,
                          std::int64_t expected_version, const domain::ElementValues& values,
                          domain::UnixMillis now) override;

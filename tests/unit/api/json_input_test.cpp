@@ -83,3 +83,42 @@ TEST(NumberToJson, WholeNumbersAreIntegers) {
 }
 
 }  // namespace
+
+namespace body_parsing {
+
+// The body of a POST with Content-Type: application/json, as a handler gets it.
+http::ApiError parse_error_of(const std::string& body) {
+  http::RawRequest raw{boost::beast::http::verb::post, "/api/boards", 11};
+  raw.set(boost::beast::http::field::content_type, "application/json");
+  raw.body() = body;
+  const http::Request request{raw, "/api/boards", "", "/api/boards", {}, "127.0.0.1"};
+  try {
+    api::parse_json_body(request);
+  } catch (const http::ApiError& error) {
+    return error;
+  }
+  return http::ApiError(boost::beast::http::status::ok, "parsed", "no error");
+}
+
+std::string nested(int levels) {
+  std::string text;
+  for (int i = 0; i < levels; ++i) text += "[";
+  for (int i = 0; i < levels; ++i) text += "]";
+  return text;
+}
+
+TEST(ParseJsonBody, AKeyTwiceIsMalformed) {
+  const http::ApiError error =
+      parse_error_of(R"({"username":"nobody","username":"alice","password":"x"})");
+  EXPECT_EQ(error.status(), boost::beast::http::status::bad_request);
+  EXPECT_EQ(error.code(), "malformed_json");
+  EXPECT_NE(std::string(error.what()).find("\"username\""), std::string::npos) << error.what();
+  EXPECT_EQ(parse_error_of(R"({"username":"alice","password":"x"})").code(), "parsed");
+}
+
+TEST(ParseJsonBody, NestingIsLimitedTo32Levels) {
+  EXPECT_EQ(parse_error_of(nested(32)).code(), "parsed");
+  EXPECT_EQ(parse_error_of(nested(33)).code(), "malformed_json");
+}
+
+}  // namespace body_parsing

@@ -25,11 +25,15 @@ class RolesOnly final : public BoardRepository {
   }
   Board insert(const telemetry::Context&, Id, const BoardDraft&, UnixMillis) override { fail(); }
   std::optional<Board> find_for_member(const telemetry::Context&, Id, Id) override { fail(); }
-  BoardPage list_for_member(const telemetry::Context&, Id, const Page&) override { fail(); }
+  PageOf<Board> list_for_member(const telemetry::Context&, Id, const Page&) override { fail(); }
   bool update(const telemetry::Context&, Id, const BoardPatch&, UnixMillis) override { fail(); }
   bool remove(const telemetry::Context&, Id) override { fail(); }
-  Member add_member(const telemetry::Context&, Id, Id, Role, UnixMillis) override { fail(); }
-  std::vector<Member> list_members(const telemetry::Context&, Id) override { fail(); }
+  bool exists(const telemetry::Context&, Id) override { fail(); }
+  std::optional<Member> add_member(const telemetry::Context&, Id, Id, Role, UnixMillis,
+                                   std::int64_t) override {
+    fail();
+  }
+  PageOf<Member> list_members(const telemetry::Context&, Id, const Page&) override { fail(); }
   bool remove_member(const telemetry::Context&, Id, Id) override { fail(); }
 
  private:

@@ -1,14 +1,15 @@
 #pragma once
 // The repositories of domain/repositories.hpp kept in memory, so that the use cases
 // can be tested with no database. Each keeps the promises its interface states
-// (case-insensitive unique usernames, owner membership on insert, newest-first pages
-// with a total, version-checked updates, deletes that take members and elements
-// along) and nothing more. A mutex per repository: the services may be called from
+// (case-insensitive unique usernames, owner membership on insert, pages by sort key,
+// version-checked updates, caps, deletes that take members and elements along) and
+// nothing more. A mutex per repository: the services may be called from
 // several threads, as on the database pool.
 
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -21,6 +22,27 @@
 #include "domain/repositories.hpp"
 
 namespace domain::test {
+
+// The page of `sorted` (ordered by `key_of`) that Page asks for, as a repository
+// returns it.
+template <class T, class KeyOf>
+PageOf<T> page_of(const std::vector<T>& sorted, const Page& page, KeyOf key_of) {
+  const auto before_or_at = [&](const T& item) {
+    const SortKey key = key_of(item);
+    return key.major < page.after->major ||
+           (key.major == page.after->major && key.minor <= page.after->minor);
+  };
+  PageOf<T> out;
+  for (const T& item : sorted) {
+    if (page.after && before_or_at(item)) continue;
+    if (static_cast<std::int64_t>(out.items.size()) == page.limit) {
+      out.next = key_of(out.items.back());
+      break;
+    }
+    out.items.push_back(item);
+  }
+  return out;
+}
 
 inline std::string lowercase(std::string_view text) {
   std::string out(text);
@@ -124,7 +146,7 @@ class InMemorySessionRepository final : public SessionRepository {
 
 class InMemoryElementRepository : public ElementRepository {
  public:
-  std::vector<Element> list(const telemetry::Context&, Id board_id) override {
+  PageOf<Element> list(const telemetry::Context&, Id board_id, const Page& page) override {
     std::lock_guard lock(mutex_);
     std::vector<Element> out;
     for (const auto& [id, element] : elements_) {
@@ -133,7 +155,7 @@ class InMemoryElementRepository : public ElementRepository {
     // Ids ascend in the map, so a stable sort by z_index keeps id as the tie-break.
     std::stable_sort(out.begin(), out.end(),
                      [](const Element& a, const Element& b) { return a.z_index < b.z_index; });
-    return out;
+    return page_of(out, page, [](const Element& e) { return SortKey{e.z_index, e.id}; });
   }
 
   std::optional<Element> find(const telemetry::Context&, Id board_id, Id element_id) override {
@@ -143,9 +165,16 @@ class InMemoryElementRepository : public ElementRepository {
     return found->second;
   }
 
-  Element insert(const telemetry::Context&, Id board_id, Id created_by, const ElementValues& values,
-                 UnixMillis now) override {
+  std::optional<Element> insert(const telemetry::Context&, Id board_id, Id created_by,
+                                const ElementValues& values, UnixMillis now,
+                                std::int64_t max_elements) override {
+    // Asked before taking this lock: the board repository locks the other way round.
+    if (!board_exists_ || !board_exists_(board_id)) return std::nullopt;
     std::lock_guard lock(mutex_);
+    const auto on_board = std::count_if(elements_.begin(), elements_.end(), [&](const auto& entry) {
+      return entry.second.board_id == board_id;
+    });
+    if (on_board >= max_elements) return std::nullopt;
     Element element;
     element.id = next_id_++;
     element.board_id = board_id;
@@ -180,6 +209,9 @@ class InMemoryElementRepository : public ElementRepository {
     return true;
   }
 
+  // Whether a board exists, asked by insert (SQLite: the INSERT reads the board row).
+  void set_board_exists(std::function<bool(Id)> exists) { board_exists_ = std::move(exists); }
+
   // The board's deletion takes its elements along (SQLite: ON DELETE CASCADE).
   void remove_board(Id board_id) {
     std::lock_guard lock(mutex_);
@@ -207,12 +239,15 @@ class InMemoryElementRepository : public ElementRepository {
   mutable std::mutex mutex_;
   Id next_id_ = 1;
   std::map<Id, Element> elements_;
+  std::function<bool(Id)> board_exists_;
 };
 
 class InMemoryBoardRepository final : public BoardRepository {
  public:
   InMemoryBoardRepository(const InMemoryUserRepository& users, InMemoryElementRepository& elements)
-      : users_(users), elements_(elements) {}
+      : users_(users), elements_(elements) {
+    elements_.set_board_exists([this](Id board_id) { return contains_board(board_id); });
+  }
 
   Board insert(const telemetry::Context&, Id owner_id, const BoardDraft& draft,
                UnixMillis now) override {
@@ -225,7 +260,7 @@ class InMemoryBoardRepository final : public BoardRepository {
     row.board.created_at = format_rfc3339(now);
     row.board.updated_at = row.board.created_at;
     row.created_ms = now;
-    row.members.emplace(owner_id, MemberRow{Role::owner, row.board.created_at});
+    row.members.emplace(owner_id, MemberRow{Role::owner, row.board.created_at, now});
     row.board.my_role = Role::owner;
     boards_.emplace(row.board.id, row);
     return row.board;
@@ -246,25 +281,21 @@ class InMemoryBoardRepository final : public BoardRepository {
     return board;
   }
 
-  BoardPage list_for_member(const telemetry::Context&, Id user_id, const Page& page) override {
+  PageOf<Board> list_for_member(const telemetry::Context&, Id user_id, const Page& page) override {
     std::lock_guard lock(mutex_);
-    std::vector<const Row*> mine;
-    for (const auto& [id, row] : boards_) {
-      if (row.members.contains(user_id)) mine.push_back(&row);
+    // Newest first: by id, descending (the key's major is the negated id).
+    std::vector<Board> mine;
+    for (auto it = boards_.rbegin(); it != boards_.rend(); ++it) {
+      const auto member = it->second.members.find(user_id);
+      if (member == it->second.members.end()) continue;
+      Board board = it->second.board;
+      board.my_role = member->second.role;
+      mine.push_back(std::move(board));
     }
-    // Newest first; boards made in the same millisecond by id, newest first too.
-    std::sort(mine.begin(), mine.end(), [](const Row* a, const Row* b) {
-      if (a->created_ms != b->created_ms) return a->created_ms > b->created_ms;
-      return a->board.id > b->board.id;
-    });
-    BoardPage out;
-    out.total = static_cast<std::int64_t>(mine.size());
-    const auto size = static_cast<std::int64_t>(mine.size());
-    for (std::int64_t i = page.offset; i < size && i < page.offset + page.limit; ++i) {
-      Board board = mine[static_cast<std::size_t>(i)]->board;
-      board.my_role = mine[static_cast<std::size_t>(i)]->members.at(user_id).role;
-      out.boards.push_back(std::move(board));
-    }
+    Page descending = page;
+    if (page.after) descending.after = SortKey{-page.after->major, 0};
+    PageOf<Board> out = page_of(mine, descending, [](const Board& b) { return SortKey{-b.id, 0}; });
+    if (out.next) out.next = SortKey{-out.next->major, 0};
     return out;
   }
 
@@ -287,29 +318,41 @@ class InMemoryBoardRepository final : public BoardRepository {
     return true;
   }
 
-  Member add_member(const telemetry::Context&, Id board_id, Id user_id, Role role,
-                    UnixMillis now) override {
+  bool exists(const telemetry::Context&, Id board_id) override {
+    std::lock_guard lock(mutex_);
+    return boards_.contains(board_id);
+  }
+
+  std::optional<Member> add_member(const telemetry::Context&, Id board_id, Id user_id, Role role,
+                                   UnixMillis now, std::int64_t max_members) override {
     std::lock_guard lock(mutex_);
     const auto found = boards_.find(board_id);
-    if (found == boards_.end()) throw DomainError::not_found("board not found");
+    if (found == boards_.end()) return std::nullopt;
     Row& row = found->second;
-    if (row.members.contains(user_id)) {
-      throw DomainError(ErrorCode::conflict, "the user is already a member of this board");
-    }
+    if (row.members.contains(user_id)) return std::nullopt;
+    if (static_cast<std::int64_t>(row.members.size()) >= max_members) return std::nullopt;
     const MemberRow& added =
-        row.members.emplace(user_id, MemberRow{role, format_rfc3339(now)}).first->second;
+        row.members.emplace(user_id, MemberRow{role, format_rfc3339(now), now}).first->second;
     return member_of(user_id, added);
   }
 
-  std::vector<Member> list_members(const telemetry::Context&, Id board_id) override {
+  PageOf<Member> list_members(const telemetry::Context&, Id board_id, const Page& page) override {
     std::lock_guard lock(mutex_);
-    std::vector<Member> out;
+    // In the order they joined: by (added_at, user_id).
+    std::vector<std::pair<SortKey, Member>> joined;
     const auto found = boards_.find(board_id);
-    if (found == boards_.end()) return out;
+    if (found == boards_.end()) return {};
     for (const auto& [user_id, member] : found->second.members) {
-      out.push_back(member_of(user_id, member));
+      joined.emplace_back(SortKey{member.added_ms, user_id}, member_of(user_id, member));
     }
-    return out;
+    std::sort(joined.begin(), joined.end(), [](const auto& a, const auto& b) {
+      return std::pair(a.first.major, a.first.minor) < std::pair(b.first.major, b.first.minor);
+    });
+    std::vector<Member> sorted;
+    for (auto& entry : joined) sorted.push_back(std::move(entry.second));
+    return page_of(sorted, page, [&](const Member& m) {
+      return SortKey{found->second.members.at(m.user_id).added_ms, m.user_id};
+    });
   }
 
   bool remove_member(const telemetry::Context&, Id board_id, Id user_id) override {
@@ -327,12 +370,18 @@ class InMemoryBoardRepository final : public BoardRepository {
   struct MemberRow {
     Role role = Role::viewer;
     std::string added_at;
+    UnixMillis added_ms = 0;
   };
   struct Row {
     Board board;  // my_role is filled in per caller
     UnixMillis created_ms = 0;
     std::map<Id, MemberRow> members;  // user id -> membership
   };
+
+  bool contains_board(Id board_id) {
+    std::lock_guard lock(mutex_);
+    return boards_.contains(board_id);
+  }
 
   std::optional<Role> role_locked(Id board_id, Id user_id) const {
     const auto board = boards_.find(board_id);

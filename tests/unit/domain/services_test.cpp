@@ -38,12 +38,12 @@ class ServicesTest : public ::testing::Test {
  protected:
   ServicesTest() { build(std::chrono::hours(24)); }
 
-  void build(std::chrono::seconds token_ttl) {
+  void build(std::chrono::seconds token_ttl, BoardLimits limits = {}) {
     AccountOptions options;
     options.password_cost = PasswordCost::minimal();
     options.token_ttl = token_ttl;
     options.clock = clock.clock();
-    services = std::make_unique<Services>(store.repositories(), options);
+    services = std::make_unique<Services>(store.repositories(), options, limits);
   }
 
   AccountService& accounts() { return services->accounts(); }
@@ -253,7 +253,7 @@ TEST_F(Boards, InvalidBoardsAreRejectedWithFieldDetails) {
   EXPECT_EQ(store.boards.size(), 0u);
 }
 
-TEST_F(Boards, ListMineIsPagedNewestFirstWithATotal) {
+TEST_F(Boards, ListMineIsPagedNewestFirstByCursor) {
   for (int i = 1; i <= 25; ++i) {
     boards().create(t.ctx, owner, {"board " + std::to_string(i), ""});
     clock.advance(std::chrono::milliseconds(1));
@@ -262,30 +262,74 @@ TEST_F(Boards, ListMineIsPagedNewestFirstWithATotal) {
   const Id shared = boards().create(t.ctx, stranger, {"shared with me", ""}).id;
   boards().add_member(t.ctx, stranger, shared, "owner", "viewer");
 
-  const BoardList first = boards().list_mine(t.ctx, owner, {10, 0});
-  EXPECT_EQ(first.total, 26);
-  ASSERT_EQ(first.boards.size(), 10u);
-  EXPECT_EQ(first.boards[0].name, "shared with me");
-  EXPECT_EQ(first.boards[0].my_role, Role::viewer);
-  EXPECT_EQ(first.boards[1].name, "board 25");
-  EXPECT_EQ(first.boards[1].my_role, Role::owner);
+  const PageOf<Board> first = boards().list_mine(t.ctx, owner, {10, {}});
+  ASSERT_EQ(first.items.size(), 10u);
+  EXPECT_EQ(first.items[0].name, "shared with me");
+  EXPECT_EQ(first.items[0].my_role, Role::viewer);
+  EXPECT_EQ(first.items[1].name, "board 25");
+  EXPECT_EQ(first.items[1].my_role, Role::owner);
+  ASSERT_TRUE(first.next);
 
-  const BoardList last = boards().list_mine(t.ctx, owner, {10, 20});
-  EXPECT_EQ(last.total, 26);
-  ASSERT_EQ(last.boards.size(), 6u);
-  EXPECT_EQ(last.boards.back().name, "board 1");
-  EXPECT_EQ(last.limit, 10);
-  EXPECT_EQ(last.offset, 20);
+  // A board made between two pages is on no later page and moves nothing along.
+  boards().create(t.ctx, owner, {"made meanwhile", ""});
+  const PageOf<Board> second = boards().list_mine(t.ctx, owner, {10, first.next});
+  ASSERT_EQ(second.items.size(), 10u);
+  EXPECT_EQ(second.items[0].name, "board 16");
+  const PageOf<Board> last = boards().list_mine(t.ctx, owner, {10, second.next});
+  ASSERT_EQ(last.items.size(), 6u);
+  EXPECT_EQ(last.items.back().name, "board 1");
+  EXPECT_FALSE(last.next);
 
-  EXPECT_TRUE(boards().list_mine(t.ctx, owner, {10, 100}).boards.empty());
-  EXPECT_EQ(boards().list_mine(t.ctx, owner, {10, 100}).total, 26);
-  EXPECT_EQ(boards().list_mine(t.ctx, editor, {20, 0}).total, 0);
+  EXPECT_TRUE(boards().list_mine(t.ctx, editor, {20, {}}).items.empty());
+  EXPECT_FALSE(boards().list_mine(t.ctx, editor, {20, {}}).next);
+}
+
+TEST_F(Boards, AFullPageAtTheEndSaysThereIsNoNextPage) {
+  for (int i = 1; i <= 4; ++i) boards().create(t.ctx, owner, {"board " + std::to_string(i), ""});
+  const PageOf<Board> first = boards().list_mine(t.ctx, owner, {2, {}});
+  ASSERT_TRUE(first.next);
+  const PageOf<Board> second = boards().list_mine(t.ctx, owner, {2, first.next});
+  EXPECT_EQ(second.items.size(), 2u);
+  EXPECT_FALSE(second.next);
 }
 
 TEST_F(Boards, ListMineRejectsBadPages) {
-  EXPECT_EQ(outcome([&] { boards().list_mine(t.ctx, owner, {101, 0}); }), "validation_failed");
-  EXPECT_EQ(outcome([&] { boards().list_mine(t.ctx, owner, {0, 0}); }), "validation_failed");
-  EXPECT_EQ(outcome([&] { boards().list_mine(t.ctx, owner, {20, -5}); }), "validation_failed");
+  EXPECT_EQ(outcome([&] { boards().list_mine(t.ctx, owner, {101, {}}); }), "validation_failed");
+  EXPECT_EQ(outcome([&] { boards().list_mine(t.ctx, owner, {0, {}}); }), "validation_failed");
+  EXPECT_EQ(outcome([&] { boards().list_mine(t.ctx, owner, {-5, {}}); }), "validation_failed");
+}
+
+TEST_F(Boards, MembersArePagedInTheOrderTheyJoined) {
+  const Id id = shared_board();  // owner, editor, viewer
+  clock.advance(std::chrono::milliseconds(5));
+  boards().add_member(t.ctx, owner, id, "stranger", "viewer");
+  const PageOf<Member> first = boards().list_members(t.ctx, viewer, id, {3, {}});
+  ASSERT_EQ(first.items.size(), 3u);
+  EXPECT_EQ(first.items[0].user_id, owner);
+  ASSERT_TRUE(first.next);
+  const PageOf<Member> rest = boards().list_members(t.ctx, viewer, id, {3, first.next});
+  ASSERT_EQ(rest.items.size(), 1u);
+  EXPECT_EQ(rest.items[0].user_id, stranger);
+  EXPECT_FALSE(rest.next);
+  EXPECT_EQ(outcome([&] {
+              boards().list_members(t.ctx, viewer, id, {0, {}});
+            }),
+            "validation_failed");
+}
+
+TEST_F(Boards, MembersStopAtTheCap) {
+  build(std::chrono::hours(24), BoardLimits{10000, 3});
+  const Id id = shared_board();  // owner, editor, viewer: full
+  const DomainError full =
+      error_of([&] { boards().add_member(t.ctx, owner, id, "stranger", "viewer"); });
+  EXPECT_EQ(full.code(), ErrorCode::limit_reached);
+  EXPECT_NE(full.message().find("3 members"), std::string::npos) << full.message();
+  // Someone already a member is still told so, not that the board is full.
+  EXPECT_EQ(outcome([&] { boards().add_member(t.ctx, owner, id, "editor", "viewer"); }),
+            "conflict");
+  boards().remove_member(t.ctx, viewer, id, viewer);
+  EXPECT_EQ(outcome([&] { boards().add_member(t.ctx, owner, id, "stranger", "viewer"); }),
+            "allowed");
 }
 
 TEST_F(Boards, OnlyTheOwnerDeletesAndTheElementsGoToo) {
@@ -304,11 +348,13 @@ TEST_F(Boards, OnlyTheOwnerDeletesAndTheElementsGoToo) {
 TEST_F(Boards, MembersAreListedWithNamesAndRoles) {
   const Id id = shared_board();
   std::map<std::string, Role> roles;
-  for (const Member& m : boards().list_members(t.ctx, viewer, id)) roles[m.username] = m.role;
+  for (const Member& m : boards().list_members(t.ctx, viewer, id, {100, {}}).items) {
+    roles[m.username] = m.role;
+  }
   const std::map<std::string, Role> expected{
       {"owner", Role::owner}, {"editor", Role::editor}, {"viewer", Role::viewer}};
   EXPECT_EQ(roles, expected);
-  EXPECT_EQ(outcome([&] { boards().list_members(t.ctx, stranger, id); }), "not_found");
+  EXPECT_EQ(outcome([&] { boards().list_members(t.ctx, stranger, id, {100, {}}); }), "not_found");
 }
 
 TEST_F(Boards, AddMemberRules) {
@@ -346,8 +392,9 @@ TEST_F(Boards, OwnerCannotBeRemovedButOthersCanLeave) {
   EXPECT_EQ(outcome([&] { boards().get(t.ctx, viewer, id); }), "not_found");
   EXPECT_EQ(outcome([&] { boards().remove_member(t.ctx, owner, id, stranger); }), "not_found");
   EXPECT_EQ(outcome([&] { boards().remove_member(t.ctx, owner, id, editor); }), "allowed");
-  ASSERT_EQ(boards().list_members(t.ctx, owner, id).size(), 1u);
-  EXPECT_EQ(boards().list_members(t.ctx, owner, id)[0].user_id, owner);
+  const std::vector<Member> left = boards().list_members(t.ctx, owner, id, {100, {}}).items;
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].user_id, owner);
 }
 
 // --- elements ---------------------------------------------------------------
@@ -390,11 +437,11 @@ TEST_F(Elements, ViewersReadButDoNotWriteAndStrangersSeeNothing) {
   const Element e = elements().create(t.ctx, owner, board, note("x"));
   ElementPatch patch = patch_at(1);
   patch.x = 5;
-  EXPECT_EQ(outcome([&] { elements().list(t.ctx, viewer, board); }), "allowed");
+  EXPECT_EQ(outcome([&] { elements().list(t.ctx, viewer, board, {100, {}}); }), "allowed");
   EXPECT_EQ(outcome([&] { elements().create(t.ctx, viewer, board, note("y")); }), "forbidden");
   EXPECT_EQ(outcome([&] { elements().update(t.ctx, viewer, board, e.id, patch); }), "forbidden");
   EXPECT_EQ(outcome([&] { elements().remove(t.ctx, viewer, board, e.id); }), "forbidden");
-  EXPECT_EQ(outcome([&] { elements().list(t.ctx, stranger, board); }), "not_found");
+  EXPECT_EQ(outcome([&] { elements().list(t.ctx, stranger, board, {100, {}}); }), "not_found");
   EXPECT_EQ(outcome([&] { elements().get(t.ctx, stranger, board, e.id); }), "not_found");
   EXPECT_EQ(outcome([&] { elements().create(t.ctx, stranger, board, note("y")); }), "not_found");
   EXPECT_EQ(elements().get(t.ctx, owner, board, e.id).version, 1);  // nothing was written
@@ -406,11 +453,44 @@ TEST_F(Elements, ListIsOrderedByZIndex) {
   elements().create(t.ctx, editor, board, note("top", 5));
   elements().create(t.ctx, editor, board, note("bottom", -2));
   elements().create(t.ctx, editor, board, note("middle", 0));
-  const std::vector<Element> list = elements().list(t.ctx, viewer, board);
+  const std::vector<Element> list = elements().list(t.ctx, viewer, board, {100, {}}).items;
   ASSERT_EQ(list.size(), 3u);
   EXPECT_EQ(list[0].text, "bottom");
   EXPECT_EQ(list[1].text, "middle");
   EXPECT_EQ(list[2].text, "top");
+}
+
+TEST_F(Elements, ListIsPagedByZIndexThenId) {
+  const Id board = shared_board();
+  for (int i = 0; i < 5; ++i) elements().create(t.ctx, editor, board, note(std::to_string(i), 1));
+  const PageOf<Element> first = elements().list(t.ctx, viewer, board, {2, {}});
+  ASSERT_EQ(first.items.size(), 2u);
+  ASSERT_TRUE(first.next);
+  // Inserted before the cursor: it neither repeats an element nor hides one.
+  elements().create(t.ctx, editor, board, note("below", 0));
+  std::vector<std::string> seen;
+  for (const Element& e : first.items) seen.push_back(e.text);
+  for (std::optional<SortKey> next = first.next; next;) {
+    const PageOf<Element> page = elements().list(t.ctx, viewer, board, {2, next});
+    for (const Element& e : page.items) seen.push_back(e.text);
+    next = page.next;
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"0", "1", "2", "3", "4"}));
+}
+
+TEST_F(Elements, CreateStopsAtTheCap) {
+  build(std::chrono::hours(24), BoardLimits{2, 1000});
+  const Id board = shared_board();
+  const Element first = elements().create(t.ctx, editor, board, note("1"));
+  elements().create(t.ctx, editor, board, note("2"));
+  const DomainError full = error_of([&] { elements().create(t.ctx, editor, board, note("3")); });
+  EXPECT_EQ(full.code(), ErrorCode::limit_reached);
+  EXPECT_EQ(store.elements.size(), 2u);
+  // The cap is per board, and deleting makes room.
+  const Id other = boards().create(t.ctx, owner, {"Other", ""}).id;
+  EXPECT_EQ(outcome([&] { elements().create(t.ctx, owner, other, note("x")); }), "allowed");
+  elements().remove(t.ctx, editor, board, first.id);
+  EXPECT_EQ(outcome([&] { elements().create(t.ctx, editor, board, note("3")); }), "allowed");
 }
 
 TEST_F(Elements, UpdateIsPartialAndBumpsTheVersion) {

@@ -55,13 +55,13 @@ TEST(RegistrationRules, ReportsEveryBrokenRuleAtOnce) {
   EXPECT_EQ(fields_of(check_registration({"a b", "short"})), (Fields{"username", "password"}));
 }
 
-TEST(PageRules, LimitIsOneToOneHundredAndOffsetNotNegative) {
-  EXPECT_TRUE(check_page({20, 0}).empty());
-  EXPECT_TRUE(check_page({1, 0}).empty());
-  EXPECT_TRUE(check_page({100, 5000}).empty());
-  EXPECT_EQ(fields_of(check_page({0, 0})), Fields{"limit"});
-  EXPECT_EQ(fields_of(check_page({101, 0})), Fields{"limit"});
-  EXPECT_EQ(fields_of(check_page({20, -1})), Fields{"offset"});
+TEST(PageRules, LimitIsOneToOneHundred) {
+  EXPECT_TRUE(check_page({20, {}}).empty());
+  EXPECT_TRUE(check_page({1, {}}).empty());
+  EXPECT_TRUE(check_page({100, SortKey{5000, 7}}).empty());
+  EXPECT_EQ(fields_of(check_page({0, {}})), Fields{"limit"});
+  EXPECT_EQ(fields_of(check_page({101, {}})), Fields{"limit"});
+  EXPECT_EQ(fields_of(check_page({-1, {}})), Fields{"limit"});
 }
 
 TEST(BoardRules, NameMustNotBeBlankAndAtMostTwoHundredCharacters) {
@@ -70,6 +70,23 @@ TEST(BoardRules, NameMustNotBeBlankAndAtMostTwoHundredCharacters) {
   EXPECT_EQ(fields_of(check_board(BoardDraft{"  \t ", ""})), Fields{"name"});
   EXPECT_TRUE(check_board(BoardDraft{std::string(200, 'n'), ""}).empty());
   EXPECT_EQ(fields_of(check_board(BoardDraft{std::string(201, 'n'), ""})), Fields{"name"});
+}
+
+TEST(BoardRules, NameOfOnlyUnicodeWhitespaceOrZeroWidthCharactersIsBlank) {
+  // U+3000 ideographic space, U+00A0 no-break space, U+200B zero-width space, U+2003 em
+  // space, U+FEFF byte order mark, U+0085 next line, U+2028 line separator.
+  for (const std::string blank :
+       {"\xE3\x80\x80", "\xC2\xA0", "\xE2\x80\x8B", " \xE2\x80\x83\t", "\xEF\xBB\xBF", "\xC2\x85",
+        "\xE2\x80\xA8", "\xE3\x80\x80\xC2\xA0\xE2\x80\x8B"}) {
+    EXPECT_EQ(fields_of(check_board(BoardDraft{blank, ""})), Fields{"name"}) << blank;
+    BoardPatch patch;
+    patch.name = blank;
+    EXPECT_EQ(fields_of(check_board(patch)), Fields{"name"}) << blank;
+  }
+  // Visible characters among them make a name; so do non-Latin letters alone.
+  EXPECT_TRUE(check_board(BoardDraft{"\xE3\x80\x80x\xE3\x80\x80", ""}).empty());
+  EXPECT_TRUE(check_board(BoardDraft{"\xE6\x97\xA5", ""}).empty());      // 日
+  EXPECT_TRUE(check_board(BoardDraft{"\xF0\x9F\x93\x8C", ""}).empty());  // 📌
 }
 
 TEST(BoardRules, LengthsCountCharactersNotBytes) {

@@ -92,7 +92,7 @@ TEST_F(Boards, InvalidBoardsAreRejectedWithFieldDetails) {
   }
 }
 
-TEST_F(Boards, ListMineIsPaginatedWithATotal) {
+TEST_F(Boards, ListMineIsPagedNewestFirstByCursor) {
   for (int i = 1; i <= 25; ++i) {
     boards().create(t.ctx, owner, {"board " + std::to_string(i), ""});
   }
@@ -100,40 +100,55 @@ TEST_F(Boards, ListMineIsPaginatedWithATotal) {
   const domain::Id shared = boards().create(t.ctx, stranger, {"shared with me", ""}).id;
   boards().add_member(t.ctx, stranger, shared, "owner", "viewer");
 
-  const domain::BoardList first = boards().list_mine(t.ctx, owner, {10, 0});
-  EXPECT_EQ(first.total, 26);
-  ASSERT_EQ(first.boards.size(), 10u);
-  EXPECT_EQ(first.boards[0].name, "shared with me");  // newest first
-  EXPECT_EQ(first.boards[0].my_role, Role::viewer);
-  EXPECT_EQ(first.boards[1].name, "board 25");
+  const domain::PageOf<domain::Board> first = boards().list_mine(t.ctx, owner, {10, {}});
+  ASSERT_EQ(first.items.size(), 10u);
+  EXPECT_EQ(first.items[0].name, "shared with me");  // newest first
+  EXPECT_EQ(first.items[0].my_role, Role::viewer);
+  EXPECT_EQ(first.items[1].name, "board 25");
+  ASSERT_TRUE(first.next);
 
-  const domain::BoardList last = boards().list_mine(t.ctx, owner, {10, 20});
-  EXPECT_EQ(last.total, 26);
-  ASSERT_EQ(last.boards.size(), 6u);
-  EXPECT_EQ(last.boards.back().name, "board 1");
-  EXPECT_EQ(last.limit, 10);
-  EXPECT_EQ(last.offset, 20);
+  // A board made between two pages neither repeats one nor pushes one out of sight.
+  boards().create(t.ctx, owner, {"made meanwhile", ""});
+  const domain::PageOf<domain::Board> second = boards().list_mine(t.ctx, owner, {10, first.next});
+  ASSERT_EQ(second.items.size(), 10u);
+  EXPECT_EQ(second.items[0].name, "board 16");
+  const domain::PageOf<domain::Board> last = boards().list_mine(t.ctx, owner, {10, second.next});
+  ASSERT_EQ(last.items.size(), 6u);
+  EXPECT_EQ(last.items.back().name, "board 1");
+  EXPECT_FALSE(last.next);
 
-  EXPECT_TRUE(boards().list_mine(t.ctx, owner, {10, 100}).boards.empty());
-  EXPECT_EQ(boards().list_mine(t.ctx, editor, {20, 0}).total, 0);
+  EXPECT_TRUE(boards().list_mine(t.ctx, editor, {20, {}}).items.empty());
 }
 
 TEST_F(Boards, ListMineRejectsBadPages) {
-  EXPECT_EQ(outcome([&] { boards().list_mine(t.ctx, owner, {101, 0}); }), "validation_failed");
-  EXPECT_EQ(outcome([&] { boards().list_mine(t.ctx, owner, {0, 0}); }), "validation_failed");
-  EXPECT_EQ(outcome([&] { boards().list_mine(t.ctx, owner, {20, -5}); }), "validation_failed");
+  EXPECT_EQ(outcome([&] { boards().list_mine(t.ctx, owner, {101, {}}); }), "validation_failed");
+  EXPECT_EQ(outcome([&] { boards().list_mine(t.ctx, owner, {0, {}}); }), "validation_failed");
 }
 
-TEST_F(Boards, MembersAreListedWithNamesAndRoles) {
+TEST_F(Boards, MembersAreListedWithNamesAndRolesInTheOrderTheyJoined) {
   const domain::Id id = shared_board();
-  const std::vector<domain::Member> members = boards().list_members(t.ctx, viewer, id);
+  const domain::PageOf<domain::Member> page = boards().list_members(t.ctx, viewer, id, {100, {}});
+  const std::vector<domain::Member>& members = page.items;
   ASSERT_EQ(members.size(), 3u);
+  EXPECT_FALSE(page.next);
   std::map<std::string, Role> roles;
   for (const auto& m : members) roles[m.username] = m.role;
   EXPECT_EQ(roles["owner"], Role::owner);
   EXPECT_EQ(roles["editor"], Role::editor);
   EXPECT_EQ(roles["viewer"], Role::viewer);
   EXPECT_EQ(members[0].added_at, "2026-11-24T23:20:15.123Z");
+  EXPECT_EQ(members[0].user_id, owner);
+
+  clock.advance(std::chrono::milliseconds(3));
+  boards().add_member(t.ctx, owner, id, "stranger", "viewer");
+  const domain::PageOf<domain::Member> first = boards().list_members(t.ctx, viewer, id, {2, {}});
+  ASSERT_EQ(first.items.size(), 2u);
+  ASSERT_TRUE(first.next);
+  const domain::PageOf<domain::Member> rest =
+      boards().list_members(t.ctx, viewer, id, {2, first.next});
+  ASSERT_EQ(rest.items.size(), 2u);
+  EXPECT_EQ(rest.items[1].user_id, stranger);
+  EXPECT_FALSE(rest.next);
 }
 
 TEST_F(Boards, AddMemberFindsUsersWhateverTheCase) {
@@ -171,7 +186,7 @@ TEST_F(Boards, OwnerCannotBeRemovedButOthersCanLeave) {
   EXPECT_EQ(outcome([&] { boards().get(t.ctx, viewer, id); }), "not_found");
   EXPECT_EQ(outcome([&] { boards().remove_member(t.ctx, owner, id, stranger); }), "not_found");
   EXPECT_EQ(outcome([&] { boards().remove_member(t.ctx, owner, id, editor); }), "allowed");
-  EXPECT_EQ(boards().list_members(t.ctx, owner, id).size(), 1u);
+  EXPECT_EQ(boards().list_members(t.ctx, owner, id, {100, {}}).items.size(), 1u);
 }
 
 TEST_F(Boards, DeletingABoardDeletesItsMembersAndElements) {
@@ -194,8 +209,8 @@ TEST_F(Boards, AuthorizationMatrix) {
   draft.kind = "sticky_note";
   const std::vector<std::pair<std::string, Action>> actions = {
       {"get board", [&](auto u, auto b, auto) { boards().get(t.ctx, u, b); }},
-      {"list members", [&](auto u, auto b, auto) { boards().list_members(t.ctx, u, b); }},
-      {"list elements", [&](auto u, auto b, auto) { elements().list(t.ctx, u, b); }},
+      {"list members", [&](auto u, auto b, auto) { boards().list_members(t.ctx, u, b, {}); }},
+      {"list elements", [&](auto u, auto b, auto) { elements().list(t.ctx, u, b, {}); }},
       {"get element", [&](auto u, auto b, auto e) { elements().get(t.ctx, u, b, e); }},
       {"create element", [&](auto u, auto b, auto) { elements().create(t.ctx, u, b, draft); }},
       {"update element",

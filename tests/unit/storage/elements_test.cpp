@@ -62,7 +62,7 @@ TEST_F(Elements, ListIsOrderedByZIndex) {
   elements().create(t.ctx, alice, board, note("top", 5));
   elements().create(t.ctx, alice, board, note("bottom", -2));
   elements().create(t.ctx, alice, board, note("middle", 0));
-  const auto list = elements().list(t.ctx, alice, board);
+  const auto list = elements().list(t.ctx, alice, board, {100, {}}).items;
   ASSERT_EQ(list.size(), 3u);
   EXPECT_EQ(list[0].text, "bottom");
   EXPECT_EQ(list[1].text, "middle");
@@ -82,7 +82,7 @@ TEST_F(Elements, UnknownKindsAndBadRangesAreRejected) {
     EXPECT_EQ(error.details()[0].field, "kind");
     EXPECT_EQ(error.details()[1].field, "width");
   }
-  EXPECT_TRUE(elements().list(t.ctx, alice, board).empty());
+  EXPECT_TRUE(elements().list(t.ctx, alice, board, {100, {}}).items.empty());
 }
 
 TEST_F(Elements, UpdateIsPartialAndBumpsTheVersion) {
@@ -177,7 +177,7 @@ TEST_F(Elements, EverythingSurvivesAReopen) {
   open_storage();
   EXPECT_EQ(storage->accounts().authenticate(t.ctx, session.token).id, alice);
   EXPECT_EQ(storage->boards().get(t.ctx, alice, board).name, "Canvas");
-  const auto list = elements().list(t.ctx, alice, board);
+  const auto list = elements().list(t.ctx, alice, board, {100, {}}).items;
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0].text, "persisted");
   EXPECT_EQ(list[0].rotation, 90);

@@ -63,10 +63,10 @@ TEST_F(KeptStatements, EveryReadSeesTheWritesBeforeIt) {
   storage->boards().update(t.ctx, user.id, board, rename);
   EXPECT_EQ(storage->boards().get(t.ctx, user.id, board).name, "Second");
 
-  EXPECT_TRUE(storage->elements().list(t.ctx, user.id, board).empty());
+  EXPECT_TRUE(storage->elements().list(t.ctx, user.id, board, {100, {}}).items.empty());
   storage->elements().create(t.ctx, user.id, board, note("one"));
   storage->elements().create(t.ctx, user.id, board, note("two"));
-  const auto elements = storage->elements().list(t.ctx, user.id, board);
+  const auto elements = storage->elements().list(t.ctx, user.id, board, {100, {}}).items;
   ASSERT_EQ(elements.size(), 2u);
   EXPECT_EQ(elements[0].text, "one");
   EXPECT_EQ(elements[1].text, "two");
@@ -91,7 +91,7 @@ TEST_F(KeptStatements, ReadsLeaveNoTransactionOpenSoTheWalCanBeCheckpointed) {
 
   storage->accounts().authenticate(t.ctx, session.token);
   storage->boards().get(t.ctx, user.id, board);
-  storage->elements().list(t.ctx, user.id, board);
+  storage->elements().list(t.ctx, user.id, board, {100, {}}).items;
   // A missing board (no row: the statement stops before SQLITE_DONE) too.
   EXPECT_THROW(storage->boards().get(t.ctx, user.id, board + 1), domain::DomainError);
 

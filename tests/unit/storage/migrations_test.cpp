@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "storage/database_url.hpp"
+#include "storage/sqlite/migrations.hpp"
 #include "storage_test_support.hpp"
 
 namespace storage::test {
@@ -13,8 +14,10 @@ class Migrations : public StorageTest {};
 
 TEST_F(Migrations, OpeningANewDatabaseAppliesAndRecordsTheSchema) {
   open_storage();
-  EXPECT_EQ(query_text("SELECT COUNT(*) FROM schema_migrations"), "1");
-  EXPECT_EQ(query_text("SELECT version || ' ' || name FROM schema_migrations"), "1 initial schema");
+  const std::string all = std::to_string(sqlite::migrations().size());
+  EXPECT_EQ(query_text("SELECT COUNT(*) FROM schema_migrations"), all);
+  EXPECT_EQ(query_text("SELECT version || ' ' || name FROM schema_migrations ORDER BY version"),
+            "1 initial schema");
   const std::string applied_at = query_text("SELECT applied_at FROM schema_migrations");
   EXPECT_TRUE(std::regex_match(applied_at, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")))
       << applied_at;
@@ -31,9 +34,34 @@ TEST_F(Migrations, ReopeningAppliesNothingTwice) {
   clock.advance(std::chrono::hours(1));
   TestContext second_run;
   Storage reopened = open(second_run.ctx, "sqlite://" + path, options());
-  EXPECT_EQ(query_text("SELECT COUNT(*) FROM schema_migrations"), "1");
+  EXPECT_EQ(query_text("SELECT COUNT(*) FROM schema_migrations"),
+            std::to_string(sqlite::migrations().size()));
   EXPECT_EQ(query_text("SELECT applied_at FROM schema_migrations"), first);
   EXPECT_FALSE(second_run.logger.has_message("storage", "migration applied"));
+}
+
+TEST_F(Migrations, TheElementCountIsFilledInForBoardsThatAlreadyHaveElements) {
+  open_storage();
+  const domain::User user = register_user("ada");
+  const domain::Id board = storage->boards().create(t.ctx, user.id, {"Old", ""}).id;
+  domain::ElementDraft draft;
+  draft.kind = "text";
+  for (int i = 0; i < 3; ++i) storage->elements().create(t.ctx, user.id, board, draft);
+  close_storage();
+  // Back to the schema before migration 2, elements and all.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP TRIGGER elements_counted_on_insert; DROP TRIGGER "
+                         "elements_counted_on_delete; ALTER TABLE boards DROP COLUMN "
+                         "element_count; DELETE FROM schema_migrations WHERE version = 2",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+
+  open_storage();
+  EXPECT_EQ(query_text("SELECT element_count FROM boards"), "3");
 }
 
 TEST_F(Migrations, DatabaseIsInWalMode) {

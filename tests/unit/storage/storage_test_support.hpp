@@ -24,14 +24,16 @@ using domain::test::TestContext;
 
 struct StorageOptions : BackendOptions {
   domain::AccountOptions accounts;
+  domain::BoardLimits limits;
 };
 
 // An opened backend and the services on its repositories, as src/app wires them.
 class Storage {
  public:
-  Storage(std::unique_ptr<Backend> backend, const domain::AccountOptions& accounts)
+  Storage(std::unique_ptr<Backend> backend, const domain::AccountOptions& accounts,
+          const domain::BoardLimits& limits = {})
       : backend_(std::move(backend)),
-        services_(std::make_unique<domain::Services>(backend_->repositories(), accounts)) {}
+        services_(std::make_unique<domain::Services>(backend_->repositories(), accounts, limits)) {}
   Storage(Storage&&) noexcept = default;
   ~Storage() {
     if (backend_) backend_->executor().stop();  // no job outlives the services
@@ -41,6 +43,7 @@ class Storage {
   domain::BoardService& boards() noexcept { return services_->boards(); }
   domain::ElementService& elements() noexcept { return services_->elements(); }
   Executor& executor() noexcept { return backend_->executor(); }
+  domain::Repositories repositories() noexcept { return backend_->repositories(); }
   bool ping(const telemetry::Context& ctx) noexcept { return backend_->ping(ctx); }
 
  private:
@@ -50,7 +53,7 @@ class Storage {
 
 inline Storage open(const telemetry::Context& ctx, const std::string& url,
                     const StorageOptions& options) {
-  return Storage(open_backend(ctx, url, options), options.accounts);
+  return Storage(open_backend(ctx, url, options), options.accounts, options.limits);
 }
 
 // A clock that only moves when told to.
@@ -84,6 +87,7 @@ class StorageTest : public ::testing::Test {
 
   StorageOptions options() const {
     StorageOptions o;
+    o.limits = limits;
     o.threads = 2;
     o.accounts.password_cost = domain::PasswordCost::minimal();
     o.accounts.clock = clock.clock();
@@ -132,6 +136,7 @@ class StorageTest : public ::testing::Test {
   std::filesystem::path dir;
   std::string path;
   ManualClock clock;
+  domain::BoardLimits limits;  // set before open_storage() to test the caps
   TestContext t;
   std::unique_ptr<Storage> storage;
 };

@@ -231,20 +231,23 @@ TEST_F(Tracing, ABoardReadByAStrangerIsDecidedOnTheSameStatement) {
 TEST_F(Tracing, AFailedStatementIsMarkedAndItsErrorLeavesValuesOut) {
   const auto ctx = request();
   auto db = sqlite::open_sqlite(ctx, path, {});
+  sqlite::UserRepository users(*db);
   sqlite::BoardRepository boards(*db);
-  // No such board or user: the foreign keys refuse the row.
+  const domain::User owner = users.insert(ctx, "owner", "not a real hash", 1);
+  const domain::Board board = boards.insert(ctx, owner.id, {"b", ""}, 1);
+  // No such user: the foreign key refuses the row.
   try {
-    boards.add_member(ctx, 424242, 434343, domain::Role::viewer, 1);
+    boards.add_member(ctx, board.id, 434343, domain::Role::viewer, 1, 1000);
     FAIL() << "expected a constraint failure";
   } catch (const DatabaseError& error) {
     EXPECT_EQ(error.type(), "SQLITE_CONSTRAINT");
-    EXPECT_EQ(std::string(error.what()).find("424242"), std::string::npos) << error.what();
+    EXPECT_EQ(std::string(error.what()).find("434343"), std::string::npos) << error.what();
   }
   const auto inserts = named("INSERT board_members");
-  ASSERT_EQ(inserts.size(), 1u);
-  EXPECT_EQ(inserts[0].status, telemetry::StatusCode::error);
-  EXPECT_EQ(text_attribute(inserts[0], "error.type"), "SQLITE_CONSTRAINT");
-  EXPECT_EQ(everything_in(inserts[0]).find("424242"), std::string::npos);
+  ASSERT_EQ(inserts.size(), 2u);  // the owner's membership, then the refused one
+  EXPECT_EQ(inserts[1].status, telemetry::StatusCode::error);
+  EXPECT_EQ(text_attribute(inserts[1], "error.type"), "SQLITE_CONSTRAINT");
+  EXPECT_EQ(everything_in(inserts[1]).find("434343"), std::string::npos);
   EXPECT_TRUE(t.logger.has_message("storage", "statement failed"));
 }
 
