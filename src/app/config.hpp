@@ -15,6 +15,16 @@ namespace app {
 using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
 EnvLookup process_environment();
 
+// The built-in trace view (/debug/traces) and who may read it.
+struct TraceViewSettings {
+  bool enabled = true;
+  std::chrono::milliseconds slow{500};       // a local root this slow is kept
+  std::size_t max_bytes = 64 * 1024 * 1024;  // memory bound of the stored traces
+  std::size_t max_traces = 10'000;           // count bound of the stored traces
+  std::string debug_token;                   // empty: loopback clients only
+  std::string link_template;                 // "https://grafana/...{trace_id}..."
+};
+
 struct Config {
   std::string listen_address = "127.0.0.1";
   std::uint16_t port = 8080;
@@ -33,6 +43,7 @@ struct Config {
   unsigned client_log_requests = 20;           // per client address ...
   std::chrono::seconds client_log_window{10};  // ... in this window
   bool debug_faults = false;                   // GET /debug/fault, for testing the error path
+  TraceViewSettings trace_view;
 };
 
 struct ConfigError {
