@@ -3,6 +3,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <cctype>
 #include <charconv>
+#include <variant>
 
 #include "telemetry/trace_view/api_json.hpp"
 #include "telemetry/trace_view/assets.hpp"
@@ -157,21 +158,42 @@ void register_trace_view_routes(http::Router& router, std::shared_ptr<tv::TraceV
     const auto traces = view->list(filter_of(request));
     return json(status::ok, tv::list_json(traces, view->stats(), service));
   });
+  // The trace as the page reads it (spans, log lines, link), and its spans alone as an
+  // OTLP/JSON file to download.
+  const auto find_trace =
+      [view](http::Request& request) -> std::variant<tv::Trace, http::Response> {
+    const std::string& hex = request.params.at("trace_id");
+    const auto trace_id = telemetry::TraceId::from_hex(hex);
+    if (!trace_id) {
+      return error(status::bad_request, "invalid_trace_id",
+                   "a trace id is 32 lowercase hex digits");
+    }
+    auto trace = view->find(*trace_id);
+    if (!trace) {
+      return error(status::not_found, "not_found",
+                   "no such trace in the view (not recorded, or evicted)");
+    }
+    return std::move(*trace);
+  };
   add_route(router, "/debug/api/traces/{trace_id}", token,
-            [view, &tracing, link = settings.link_template](http::Request& request) {
-              const std::string& hex = request.params.at("trace_id");
-              const auto trace_id = telemetry::TraceId::from_hex(hex);
-              if (!trace_id) {
-                return error(status::bad_request, "invalid_trace_id",
-                             "a trace id is 32 lowercase hex digits");
-              }
-              const auto trace = view->find(*trace_id);
-              if (!trace) {
-                return error(status::not_found, "not_found",
-                             "no such trace in the view (not recorded, or evicted)");
-              }
+            [find_trace, &tracing, link = settings.link_template](http::Request& request) {
+              auto found = find_trace(request);
+              if (auto* refusal = std::get_if<http::Response>(&found)) return std::move(*refusal);
+              const auto& trace = std::get<tv::Trace>(found);
               return json(status::ok,
-                          tv::trace_json(*trace, tracing.resource(), tv::trace_link(link, hex)));
+                          tv::trace_json(trace, tracing.resource(),
+                                         tv::trace_link(link, request.params.at("trace_id"))));
+            });
+  add_route(router, "/debug/api/traces/{trace_id}/otlp", token,
+            [find_trace, &tracing](http::Request& request) {
+              auto found = find_trace(request);
+              if (auto* refusal = std::get_if<http::Response>(&found)) return std::move(*refusal);
+              http::Response response =
+                  json(status::ok, tv::otlp_json(std::get<tv::Trace>(found), tracing.resource()));
+              response.set(
+                  field::content_disposition,
+                  "attachment; filename=\"trace-" + request.params.at("trace_id") + ".otlp.json\"");
+              return response;
             });
   add_route(router, "/debug/api/pipeline", token, [view, &tracing](http::Request&) {
     return json(status::ok, tv::pipeline_json(tracing.stats(), view->stats()));

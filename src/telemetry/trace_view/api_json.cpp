@@ -103,9 +103,13 @@ std::string trace_json(const Trace& trace, const Resource& resource, std::string
   }
   close_object(out, ']');
   out += ",\"otlp\":";
-  out += otlp::encode_json_request(resource, SpanBatch(trace.spans));
+  out += otlp_json(trace, resource);
   out += '}';
   return out;
+}
+
+std::string otlp_json(const Trace& trace, const Resource& resource) {
+  return otlp::encode_json_request(resource, SpanBatch(trace.spans));
 }
 
 std::string pipeline_json(const std::vector<ProcessorStats>& processors, const ViewStats& stats) {

@@ -21,6 +21,9 @@ std::string list_json(const std::vector<TraceSummary>& traces, const ViewStats& 
 // `link`: the trace in another tool (BOARD_TRACE_LINK_TEMPLATE filled in), or empty.
 std::string trace_json(const Trace& trace, const Resource& resource, std::string_view link);
 
+// The trace's spans alone, as an OTLP/JSON ExportTraceServiceRequest.
+std::string otlp_json(const Trace& trace, const Resource& resource);
+
 // {"healthy":..., "processors":[{...counters...}], "view":{...}}
 std::string pipeline_json(const std::vector<ProcessorStats>& processors, const ViewStats& stats);
 

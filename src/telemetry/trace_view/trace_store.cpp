@@ -289,17 +289,12 @@ const Trace* TraceStore::find(const TraceId& trace_id) const {
 }
 
 std::vector<TraceSummary> TraceStore::list(const TraceFilter& filter) const {
-  // Newest decision first, kept and ordinary traces merged.
-  std::vector<std::pair<std::uint64_t, const Trace*>> decided;
+  std::vector<const Trace*> decided;
   decided.reserve(ordinary_.size() + kept_.size());
-  for (const auto& [order, id] : ordinary_) decided.emplace_back(order, &traces_.at(id));
-  for (const auto& [order, id] : kept_) decided.emplace_back(order, &traces_.at(id));
-  std::sort(decided.begin(), decided.end(),
-            [](const auto& a, const auto& b) { return a.first > b.first; });
-
+  for (const auto& [order, id] : ordinary_) decided.push_back(&traces_.at(id));
+  for (const auto& [order, id] : kept_) decided.push_back(&traces_.at(id));
   std::vector<TraceSummary> out;
-  for (const auto& [order, trace] : decided) {
-    if (out.size() >= filter.limit) break;
+  for (const Trace* trace : decided) {
     const SpanData* root = root_of(*trace);
     if (root == nullptr) continue;
     TraceSummary summary;
@@ -336,6 +331,11 @@ std::vector<TraceSummary> TraceStore::list(const TraceFilter& filter) const {
     }
     out.push_back(std::move(summary));
   }
+  // Newest first by when the trace started (decisions come in batches, out of order).
+  std::stable_sort(out.begin(), out.end(), [](const TraceSummary& a, const TraceSummary& b) {
+    return a.start_time > b.start_time;
+  });
+  if (out.size() > filter.limit) out.resize(filter.limit);
   return out;
 }
 

@@ -122,7 +122,10 @@ TEST(TraceStore, ErrorAndSlowTracesOutliveOrdinaryOnes) {
   store.add_span(span(2, 1, 0, 800), now);  // slower than 500 ms
   store.settle(now += 1s);
   for (std::uint8_t t = 10; t < 40; ++t) {
-    store.add_span(span(t, 1, 0, 3), now);
+    SpanData later = span(t, 1, 0, 3);
+    later.start_time += t * 1'000'000'000ULL;
+    later.end_time += t * 1'000'000'000ULL;
+    store.add_span(std::move(later), now);
     store.settle(now += 1s);
   }
   const auto traces = store.list({});

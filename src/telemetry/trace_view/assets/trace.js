@@ -210,17 +210,10 @@ function renderLogs() {
 }
 
 function setUpActions(data) {
+  // Served with Content-Disposition: attachment, so the browser saves it.
   const download = document.getElementById("download");
-  download.disabled = false;
-  download.addEventListener("click", () => {
-    const blob = new Blob([JSON.stringify(data.otlp, null, 2)], {type: "application/json"});
-    const a = el("a");
-    a.href = URL.createObjectURL(blob);
-    a.download = "trace-" + traceId + ".otlp.json";
-    document.body.append(a);
-    a.click();
-    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
-  });
+  download.href = "/debug/api/traces/" + traceId + "/otlp";
+  download.hidden = false;
   if (data.link && /^https?:\/\//.test(data.link)) {
     const external = document.getElementById("external");
     external.href = data.link;

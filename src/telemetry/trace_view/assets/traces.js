@@ -15,6 +15,11 @@ function query() {
   return params;
 }
 
+function formatBytes(bytes) {
+  if (bytes < 1024 * 1024) return (bytes / 1024).toFixed(0) + " KiB";
+  return (bytes / 1048576).toFixed(1) + " MiB";
+}
+
 function renderPipeline(pipeline) {
   const panel = document.getElementById("pipeline");
   const list = document.getElementById("pipeline-exporters");
@@ -23,8 +28,8 @@ function renderPipeline(pipeline) {
       pipeline.healthy ? "● pipeline healthy" : "● spans dropped or failing";
   const view = pipeline.view;
   document.getElementById("pipeline-summary").textContent =
-      "view: " + view.traces + " traces, " + (view.bytes / 1048576).toFixed(1) + " / " +
-      (view.max_bytes / 1048576).toFixed(0) + " MiB, " + view.traces_evicted + " evicted" +
+      "view: " + view.traces + " traces, " + formatBytes(view.bytes) + " of " +
+      formatBytes(view.max_bytes) + ", " + view.traces_evicted + " evicted" +
       (view.spans_dropped > 0 ? ", " + view.spans_dropped + " spans dropped" : "");
   list.replaceChildren();
   if (pipeline.processors.length === 0) {
