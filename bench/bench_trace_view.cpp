@@ -7,6 +7,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 
@@ -63,8 +64,11 @@ void run(benchmark::State& state, bool with_view, SamplerConfig sampler) {
   }
   if (pipeline.view) {
     const auto stats = pipeline.view->stats();
-    state.counters["view_dropped"] = static_cast<double>(stats.spans_dropped);
-    state.counters["view_traces"] = static_cast<double>(stats.store.traces);
+    // A single thread ending spans back to back outruns the digest thread: the inbox
+    // refuses what it cannot hold (counted, and shown red on the pipeline panel).
+    state.counters["view_taken_pct"] =
+        100.0 * static_cast<double>(stats.spans_received - stats.spans_dropped) /
+        static_cast<double>(std::max<std::uint64_t>(stats.spans_received, 1));
   }
 }
 

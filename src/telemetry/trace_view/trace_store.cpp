@@ -137,6 +137,8 @@ Trace* TraceStore::trace_for(const TraceId& trace_id, Clock::time_point now, boo
   Trace& trace = traces_[trace_id];
   trace.trace_id = trace_id;
   trace.first_seen = now;
+  trace.order = next_order_++;
+  pending_.emplace(trace.order, trace_id);
   trace.bytes = sizeof(Trace) + 64;  // the map node and its bookkeeping
   bytes_ += trace.bytes;
   return &trace;
@@ -197,15 +199,16 @@ void TraceStore::add_log(const TraceId& trace_id, const SpanId& span_id, std::st
 }
 
 void TraceStore::settle(Clock::time_point now) {
-  std::vector<TraceId> orphans;
-  for (auto& [id, trace] : traces_) {
-    if (trace.keep != Keep::pending) continue;
+  std::vector<TraceId> ready, orphans;
+  for (const auto& [order, id] : pending_) {
+    const Trace& trace = traces_.at(id);
     if (trace.root_ended) {
-      if (now - trace.last_seen >= limits_.settle) decide(trace);
+      if (now - trace.last_seen >= limits_.settle) ready.push_back(id);
     } else if (now - trace.first_seen >= limits_.orphan_timeout) {
       orphans.push_back(id);
     }
   }
+  for (const auto& id : ready) decide(traces_.at(id));
   for (const auto& id : orphans) {
     const Trace& trace = traces_.at(id);
     counters_.orphans_dropped += trace.spans.size() + trace.logs.size();
@@ -216,7 +219,7 @@ void TraceStore::settle(Clock::time_point now) {
 }
 
 void TraceStore::decide(Trace& trace) {
-  trace.order = next_order_++;
+  pending_.erase(trace.order);
   trace.keep = Keep::ordinary;
   reclassify(trace);
   if (trace.keep == Keep::ordinary) ordinary_.emplace(trace.order, trace.trace_id);
@@ -248,6 +251,7 @@ void TraceStore::remove(const TraceId& trace_id) {
   if (found == traces_.end()) return;
   const Trace& trace = found->second;
   bytes_ -= trace.bytes;
+  if (trace.keep == Keep::pending) pending_.erase(trace.order);
   if (trace.keep == Keep::ordinary) ordinary_.erase(trace.order);
   if (trace.keep == Keep::slow || trace.keep == Keep::error) kept_.erase(trace.order);
   traces_.erase(found);
@@ -266,15 +270,11 @@ void TraceStore::evict_to_bounds() {
     TraceId victim;
     if (!ordinary_.empty()) {
       victim = ordinary_.begin()->second;
-    } else if (!kept_.empty()) {
+    } else if (!pending_.empty()) {
+      victim = pending_.begin()->second;
+    } else {
       victim = kept_.begin()->second;
       ++counters_.kept_traces_evicted;
-    } else {
-      // Only traces still waiting for their root: the oldest of them goes.
-      auto oldest = std::min_element(
-          traces_.begin(), traces_.end(),
-          [](const auto& a, const auto& b) { return a.second.first_seen < b.second.first_seen; });
-      victim = oldest->first;
     }
     ++counters_.traces_evicted;
     remove(victim);

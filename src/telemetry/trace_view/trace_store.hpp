@@ -12,7 +12,8 @@
 //     decision "kept" or "ordinary" waits for the root and its children.
 //   - Kept traces had an error (a span with status ERROR) or a local root at least as
 //     slow as `slow`. When the store is over its bounds, the oldest ordinary trace goes
-//     first; kept traces go only when no ordinary trace is left.
+//     first, then the oldest still waiting for its root; kept traces go only when no
+//     other trace is left.
 //   - Spans and log lines of a trace whose root never ends are dropped after
 //     `orphan_timeout`; a span that comes after its trace was evicted is dropped too:
 //     no trace is ever shown without its root.
@@ -65,7 +66,7 @@ struct Trace {
   std::size_t bytes = 0;
   Clock::time_point first_seen{};
   Clock::time_point last_seen{};
-  std::uint64_t order = 0;  // position in the eviction order; 0 while pending
+  std::uint64_t order = 0;  // position in the eviction order (first seen first)
 };
 
 // What the list shows of a trace.
@@ -138,8 +139,9 @@ class TraceStore {
 
   StoreLimits limits_;
   std::unordered_map<TraceId, Trace, IdHash> traces_;
-  // Eviction order of decided traces: oldest first, ordinary and kept apart.
+  // Eviction order, oldest first: ordinary, then still pending, then kept traces.
   std::map<std::uint64_t, TraceId> ordinary_;
+  std::map<std::uint64_t, TraceId> pending_;
   std::map<std::uint64_t, TraceId> kept_;
   std::uint64_t next_order_ = 1;
   // Recently evicted or ignored traces: a late span of theirs is dropped, not

@@ -5,7 +5,8 @@
 //
 // On the request thread, on_end and on_trace_line only move a handle or a string into
 // a bounded inbox under a short lock: no copy of the span, no allocation in the usual
-// case, no wake-up call. A background thread wakes every `digest_interval`, copies
+// case, and a wake-up call only when the inbox is half full. A background thread wakes
+// every `digest_interval` (or then), copies
 // the spans it finds into the store and drops their handles (so pooled span records
 // go back to the pool), then lets the store decide and evict. Readers digest first,
 // so what a reader sees is never older than the last span ended.
