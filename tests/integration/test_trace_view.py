@@ -101,6 +101,36 @@ class TailKeepAtLowSampling(unittest.TestCase):
         self.assertGreaterEqual(pipeline["view"]["spans_received"], len(ours))
 
 
+def closed_port():
+    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PipelinePanelWhenExportFails(ServiceTestCase):
+    service_env = {"OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{closed_port()}",
+                   "OTEL_BSP_SCHEDULE_DELAY": "100", "OTEL_BSP_EXPORT_TIMEOUT": "1000",
+                   "OTEL_EXPORTER_OTLP_TIMEOUT": "500"}
+
+    def test_the_pipeline_is_unhealthy_with_the_exporters_error(self):
+        response = self.service.request("GET", "/api/users/me")
+        deadline = time.monotonic() + 20
+        while True:
+            pipeline = self.service.request("GET", "/debug/api/pipeline").json()
+            exporter = pipeline["processors"][0]
+            if exporter["failed"] > 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        self.assertFalse(pipeline["healthy"])
+        self.assertGreater(exporter["failed"], 0)
+        self.assertFalse(exporter["last_export_ok"])
+        self.assertTrue(exporter["last_export_message"])
+        self.assertNotEqual(exporter["last_export_time_unix_nano"], "0")
+        # The trace is still in the view: the view does not depend on export.
+        wait_for_trace(self.service, response.headers["x-trace-id"])
+
+
 class TraceViewPages(ServiceTestCase):
     service_env = {"BOARD_DEBUG_FAULTS": "1"}
 
