@@ -27,7 +27,7 @@ const dbDir = mkdtempSync(join(scratch, 'browser-'));
 function startService() {
   const env = { PATH: process.env.PATH, BOARD_PORT: '0', BOARD_LISTEN_ADDRESS: '127.0.0.1',
                 DATABASE_URL: `sqlite://${join(dbDir, 'board.db')}`, LOG_FORMAT: 'json',
-                LOG_LEVEL: 'debug', BOARD_PASSWORD_HASH: 'min',
+                LOG_LEVEL: 'debug', BOARD_PASSWORD_HASH: 'min', BOARD_DEBUG_FAULTS: '1',
                 BOARD_TRACE_LINK_TEMPLATE: 'https://grafana.example/explore?traceId={trace_id}' };
   const child = spawn(binary, [], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
@@ -119,6 +119,22 @@ try {
   const { readFileSync } = await import('node:fs');
   const otlp = JSON.parse(readFileSync(downloaded, 'utf8'));
   assert.ok(otlp.resourceSpans[0].scopeSpans[0].spans.every(s => s.traceId === traceId));
+
+  // A failed request: its server span is marked as an error, with its exception event.
+  const fault = await api(base, 'GET', '/debug/fault');
+  assert.equal(fault.status, 500);
+  // Listed once its spans settle (the page itself asks again meanwhile; waiting here
+  // keeps its 404s out of the console check below).
+  for (let i = 0; i < 50 && (await fetch(`${base}/debug/api/traces/${fault.traceId}`)).status !== 200; i++) {
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+  await page.goto(`${base}/debug/traces/${fault.traceId}`);
+  const failed = page.locator('.span-row.error', { hasText: 'GET /debug/fault' });
+  await failed.waitFor({ timeout: 10000 });
+  await failed.click();
+  assert.match(await page.locator('#details').innerText(), /exception/);
+  assert.match(await page.locator('.logs').innerText(), /ERROR/);
+  await page.screenshot({ path: join(artifacts, 'trace-error.png'), fullPage: true });
 
   assert.deepEqual(problems, [], 'no script errors or CSP violations');
   console.log(`ok: trace ${traceId} found, nested, logs shown; screenshots in ${artifacts}`);

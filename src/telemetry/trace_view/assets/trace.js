@@ -221,24 +221,34 @@ function setUpActions(data) {
   }
 }
 
-async function load() {
+// A trace is listed a moment after its request ends (its spans settle first), so a
+// trace opened straight from a response header is asked for again for a few seconds.
+async function load(attempt = 0) {
   if (!isTraceId(traceId)) {
     showMessage("Not a trace id: " + traceId);
     return;
   }
+  let data;
   try {
-    const data = await fetchJson("/debug/api/traces/" + traceId);
-    assemble(data);
-    if (state.spans.length === 0) { showMessage("This trace has no spans."); return; }
-    renderSummary(data);
-    renderTicks();
-    renderWaterfall();
-    renderLogs();
-    setUpActions(data);
+    data = await fetchJson("/debug/api/traces/" + traceId);
   } catch (error) {
+    if (error.message.startsWith("404") && attempt < 10) {
+      showMessage("Waiting for trace " + traceId + "…");
+      setTimeout(() => load(attempt + 1), 400);
+      return;
+    }
     showMessage("Trace " + traceId + " is not in the view: " + error.message +
-                ". Traces appear a moment after their request ends; old ordinary ones are evicted first.");
+                ". Old ordinary traces are evicted first when the view is full.");
+    return;
   }
+  document.getElementById("message").hidden = true;
+  assemble(data);
+  if (state.spans.length === 0) { showMessage("This trace has no spans."); return; }
+  renderSummary(data);
+  renderTicks();
+  renderWaterfall();
+  renderLogs();
+  setUpActions(data);
 }
 
 function showMessage(text) {
