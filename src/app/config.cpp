@@ -130,6 +130,26 @@ void apply(Config& config, const std::string& name, const std::string& value) {
   } else if (name == "BOARD_AUTH_LIMIT_KEYS") {
     config.auth_limit_keys =
         parse_integer<std::size_t>(name, value, 1, 10'000'000, "a number of keys");
+  } else if (name == "BOARD_TRACE_VIEW") {
+    if (value != "on" && value != "off") throw Invalid{name + ": '" + value + "' is not on or off"};
+    config.trace_view.enabled = value == "on";
+  } else if (name == "BOARD_TRACE_VIEW_SLOW_MS") {
+    config.trace_view.slow = parse_millis(name, value);
+  } else if (name == "BOARD_TRACE_VIEW_MAX_MB") {
+    config.trace_view.max_bytes =
+        parse_integer<std::size_t>(name, value, 1, 65'536, "a size in MiB") * 1024 * 1024;
+  } else if (name == "BOARD_TRACE_VIEW_MAX_TRACES") {
+    config.trace_view.max_traces =
+        parse_integer<std::size_t>(name, value, 1, 10'000'000, "a trace count");
+  } else if (name == "BOARD_DEBUG_TOKEN") {
+    // Short tokens are guessable; the view shows every request's spans and logs.
+    if (value.size() < 16) throw Invalid{name + ": must be at least 16 characters"};
+    config.trace_view.debug_token = value;
+  } else if (name == "BOARD_TRACE_LINK_TEMPLATE") {
+    if (!value.starts_with("http://") && !value.starts_with("https://")) {
+      throw Invalid{name + ": '" + value + "' is not an http(s) URL"};
+    }
+    config.trace_view.link_template = value;
   } else if (name == "BOARD_CLIENT_LOG_RATE") {
     const auto rate = api::parse_client_log_rate(value);
     if (!rate) {
@@ -176,6 +196,12 @@ constexpr const char* kEnvironmentSettings[] = {
     "BOARD_LOGIN_FAILURES_PER_ADDRESS",
     "BOARD_REGISTRATIONS_PER_ADDRESS",
     "BOARD_AUTH_LIMIT_KEYS",
+    "BOARD_TRACE_VIEW",
+    "BOARD_TRACE_VIEW_SLOW_MS",
+    "BOARD_TRACE_VIEW_MAX_MB",
+    "BOARD_TRACE_VIEW_MAX_TRACES",
+    "BOARD_DEBUG_TOKEN",
+    "BOARD_TRACE_LINK_TEMPLATE",
 };
 
 }  // namespace

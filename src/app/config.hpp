@@ -20,6 +20,16 @@ struct RateSetting {
   std::chrono::seconds window{0};
 };
 
+// The built-in trace view (/debug/traces) and who may read it.
+struct TraceViewSettings {
+  bool enabled = true;
+  std::chrono::milliseconds slow{500};       // a local root this slow is kept
+  std::size_t max_bytes = 64 * 1024 * 1024;  // memory bound of the stored traces
+  std::size_t max_traces = 10'000;           // count bound of the stored traces
+  std::string debug_token;                   // empty: loopback clients only
+  std::string link_template;                 // "https://grafana/...{trace_id}..."
+};
+
 struct Config {
   std::string listen_address = "127.0.0.1";
   std::uint16_t port = 8080;
@@ -49,6 +59,7 @@ struct Config {
   RateSetting login_failures_per_address{50, std::chrono::seconds(300)};
   RateSetting registrations_per_address{20, std::chrono::seconds(3600)};
   std::size_t auth_limit_keys = 10000;  // accounts or addresses each limit remembers
+  TraceViewSettings trace_view;
 };
 
 struct ConfigError {

@@ -8,6 +8,7 @@
 
 #include "api/routes.hpp"
 #include "app/debug_routes.hpp"
+#include "app/trace_view_routes.hpp"
 #include "domain/services.hpp"
 #include "http/server.hpp"
 #include "storage/db_executor.hpp"
@@ -53,6 +54,10 @@ http::ServerOptions server_options(const Config& config) {
   options.idle_timeout = config.idle_timeout;
   if (config.max_connections != 0) options.max_connections = config.max_connections;
   options.exchange.quiet_routes = api::health_check_routes();
+  // The trace view's pages poll its JSON: their access lines stay at debug level.
+  for (const char* route : {"/debug/api/traces", "/debug/api/pipeline"}) {
+    options.exchange.quiet_routes.emplace_back(route);
+  }
   return options;
 }
 
@@ -105,6 +110,9 @@ int run_service(const Config& config, Telemetry& telemetry) {
   http::Router router;
   api::register_routes(router, dependencies);
   if (config.debug_faults) register_fault_route(router);
+  if (telemetry.trace_view) {
+    register_trace_view_routes(router, telemetry.trace_view, *telemetry.tracing, config.trace_view);
+  }
 
   boost::asio::io_context io(static_cast<int>(config.io_threads));
   http::Server server(io, server_options(config), router, telemetry.tracing->tracer(), logger);
@@ -127,6 +135,13 @@ int run_service(const Config& config, Telemetry& telemetry) {
                {"db_threads", static_cast<std::int64_t>(config.db_threads)},
                {"hash_threads", static_cast<std::int64_t>(config.hash_threads)},
                {"max_connections", static_cast<std::int64_t>(config.max_connections)}});
+  if (telemetry.trace_view) {
+    logger.info("app", "trace view",
+                {{"url", url + "/debug/traces"},
+                 {"access", config.trace_view.debug_token.empty()
+                                ? "loopback clients only"
+                                : "loopback clients, or BOARD_DEBUG_TOKEN as a bearer token"}});
+  }
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   bool stopping = false;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "app/trace_view_routes.hpp"
 #include "telemetry/export/otlp_exporter.hpp"
 #include "telemetry/http/health_check_sampler.hpp"
 #include "telemetry/trace/batch_span_processor.hpp"
@@ -21,23 +22,41 @@ std::unique_ptr<telemetry::SpanExporter> make_exporter(telemetry::ExporterKind k
   return telemetry::make_otlp_exporter(telemetry::OtlpConfig::from_env(getenv), resource, logger);
 }
 
+std::shared_ptr<telemetry::trace_view::TraceView> make_trace_view(
+    const TraceViewSettings& settings) {
+  telemetry::trace_view::TraceViewOptions options;
+  options.limits.max_bytes = settings.max_bytes;
+  options.limits.max_traces = settings.max_traces;
+  options.limits.slow = settings.slow;
+  options.limits.ignored_root_prefixes = trace_view_span_prefixes();
+  return std::make_shared<telemetry::trace_view::TraceView>(std::move(options));
+}
+
 }  // namespace
 
 std::variant<Telemetry, TelemetryError> setup_telemetry(
-    const telemetry::EnvLookup& getenv, const std::vector<std::string>& unsampled_spans) {
+    const telemetry::EnvLookup& getenv, const std::vector<std::string>& unsampled_spans,
+    const TraceViewSettings& view_settings) {
   auto log_options = telemetry::logs::LoggerOptions::from_env(getenv, isatty(STDOUT_FILENO) == 1);
   if (!log_options) return TelemetryError{log_options.error()};
+  telemetry::TracingConfig config = telemetry::TracingConfig::from_env(getenv);
+  std::shared_ptr<telemetry::trace_view::TraceView> view;
+  if (view_settings.enabled && !config.sdk_disabled) {
+    view = make_trace_view(view_settings);
+    log_options->trace_lines = view;
+    config.enabled = true;  // the view needs spans, exporter or not
+  }
   auto logger = telemetry::logs::try_make_logger(std::move(*log_options));
   if (!logger) return TelemetryError{logger.error()};
 
   Telemetry result;
   result.logger = std::move(*logger);
-
-  telemetry::TracingConfig config = telemetry::TracingConfig::from_env(getenv);
+  result.trace_view = view;
   result.warnings = config.warnings;
   telemetry::Resource resource = telemetry::Resource::from_env(getenv, result.warnings);
 
   std::vector<std::unique_ptr<telemetry::SpanProcessor>> processors;
+  if (view) processors.push_back(std::make_unique<telemetry::trace_view::TraceViewProcessor>(view));
   if (config.enabled) {
     try {
       for (const auto kind : config.exporters) {
@@ -79,7 +98,8 @@ void Telemetry::log_startup() const {
   logger->info("telemetry", "tracing on",
                {{"service_name", service},
                 {"exporters", exporters_description.empty() ? "none" : exporters_description},
-                {"sampler", sampler_description}});
+                {"sampler", sampler_description},
+                {"trace_view", trace_view ? "on" : "off"}});
 }
 
 void Telemetry::shutdown(std::chrono::steady_clock::time_point spans_deadline,
@@ -97,6 +117,7 @@ void Telemetry::shutdown(std::chrono::steady_clock::time_point spans_deadline,
                  {"batches", static_cast<std::int64_t>(stats.batches)},
                  {"flushed_in_time", flushed}});
   }
+  if (trace_view) trace_view->stop();
   logger->shutdown(logs_deadline);
 }
 

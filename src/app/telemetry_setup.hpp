@@ -8,14 +8,19 @@
 #include <variant>
 #include <vector>
 
+#include "app/config.hpp"
 #include "telemetry/logs/async_logger.hpp"
 #include "telemetry/trace/tracer.hpp"
+#include "telemetry/trace_view/trace_view.hpp"
 
 namespace app {
 
 struct Telemetry {
   std::unique_ptr<telemetry::logs::AsyncLogger> logger;
   std::unique_ptr<telemetry::TracerProvider> tracing;
+  // The built-in trace view; null when BOARD_TRACE_VIEW=off. Shared by the tracer (a
+  // processor), the logger (lines inside a trace) and the pages that read it.
+  std::shared_ptr<telemetry::trace_view::TraceView> trace_view;
   std::vector<std::string> warnings;  // logged once the logger runs
 
   // Writes the start-up line describing the tracing pipeline.
@@ -33,7 +38,10 @@ struct TelemetryError {
 };
 
 // `unsampled_spans`: span names never sampled whatever the sampler says ("GET /health").
+// With the trace view on, tracing is on even without an exporter, and every span is
+// recorded for the view (export still follows the sampler).
 std::variant<Telemetry, TelemetryError> setup_telemetry(
-    const telemetry::EnvLookup& getenv, const std::vector<std::string>& unsampled_spans);
+    const telemetry::EnvLookup& getenv, const std::vector<std::string>& unsampled_spans,
+    const TraceViewSettings& view_settings);
 
 }  // namespace app

@@ -25,6 +25,7 @@ struct AsyncLogger::Shared {
   WallClock clock;
   std::size_t capacity;
   std::vector<std::shared_ptr<LineSink>> sinks;
+  std::shared_ptr<TraceLineListener> trace_lines;
 
   std::mutex mutex;
   std::condition_variable wake_writer;
@@ -139,6 +140,22 @@ struct AsyncLogger::Shared {
   }
 };
 
+namespace {
+// The line in JSON, as the trace view keeps it: the same bytes when the logger writes
+// JSON, else formatted a second time (the same redaction and escaping apply).
+void hand_to_trace(AsyncLogger::Shared& s, const LineEvent& event, const std::string& line) {
+  std::string json;
+  if (s.style.format == Format::json) {
+    json = line;
+  } else {
+    const LineStyle style{Format::json, false, s.style.max_value_bytes};
+    json.reserve(estimate_line_bytes(style, event));
+    append_line(json, style, event);
+  }
+  s.trace_lines->on_trace_line(*event.correlation->span, std::move(json));
+}
+}  // namespace
+
 AsyncLogger::AsyncLogger(LoggerOptions options, std::unique_ptr<LineSink> file_sink)
     : shared_(std::make_shared<Shared>()) {
   Shared& s = *shared_;
@@ -153,6 +170,7 @@ AsyncLogger::AsyncLogger(LoggerOptions options, std::unique_ptr<LineSink> file_s
   }
   if (file_sink) s.sinks.push_back(std::move(file_sink));
   if (options.extra_sink) s.sinks.push_back(std::move(options.extra_sink));
+  s.trace_lines = std::move(options.trace_lines);
   writer_ = std::thread([shared = shared_] { shared->run(); });
 }
 
@@ -173,6 +191,10 @@ void AsyncLogger::write(Level level, std::string_view target, std::string_view m
     std::string line;
     line.reserve(estimate_line_bytes(s.style, event));
     append_line(line, s.style, event);
+    if (s.trace_lines && correlation != nullptr && correlation->span != nullptr &&
+        correlation->span->valid()) {
+      hand_to_trace(s, event, line);
+    }
     s.push(std::move(line));
   } catch (...) {
     // bad_alloc, or a throwing test clock: lose the line, not the request.

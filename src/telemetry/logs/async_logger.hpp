@@ -29,6 +29,7 @@
 #include "telemetry/logs/line_sink.hpp"
 #include "telemetry/logs/logger.hpp"
 #include "telemetry/logs/result.hpp"
+#include "telemetry/logs/trace_line_listener.hpp"
 
 namespace telemetry::logs {
 
@@ -44,6 +45,8 @@ struct LoggerOptions {
   int stdout_fd = 1;                     // -1: no standard output
   WallClock clock;                       // empty: system_clock::now; tests pin it
   std::shared_ptr<LineSink> extra_sink;  // also receives every line (tests, embedding)
+  // Also receives, in JSON form, every line written inside a trace (the trace view).
+  std::shared_ptr<TraceLineListener> trace_lines;
 
   using EnvLookup = std::function<const char*(const char*)>;
   // Reads LOG_FORMAT (json|pretty; default pretty on a terminal, else json),

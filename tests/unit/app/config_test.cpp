@@ -125,3 +125,40 @@ TEST(Config, HelpAndVersion) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Config, TraceViewIsOnByDefaultWithItsBounds) {
+  const auto config = std::get<app::ConfigRequest>(load({})).config;
+  EXPECT_TRUE(config.trace_view.enabled);
+  EXPECT_EQ(config.trace_view.slow, std::chrono::milliseconds(500));
+  EXPECT_EQ(config.trace_view.max_bytes, 64u * 1024u * 1024u);
+  EXPECT_TRUE(config.trace_view.debug_token.empty());
+}
+
+TEST(Config, TraceViewSettingsAreRead) {
+  const auto result = load({{"BOARD_TRACE_VIEW", "off"},
+                            {"BOARD_TRACE_VIEW_SLOW_MS", "250"},
+                            {"BOARD_TRACE_VIEW_MAX_MB", "8"},
+                            {"BOARD_TRACE_VIEW_MAX_TRACES", "100"},
+                            {"BOARD_DEBUG_TOKEN", "0123456789abcdef"},
+                            {"BOARD_TRACE_LINK_TEMPLATE", "https://g.example/{trace_id}"}});
+  ASSERT_EQ(error_of(result), "");
+  const auto& view = std::get<app::ConfigRequest>(result).config.trace_view;
+  EXPECT_FALSE(view.enabled);
+  EXPECT_EQ(view.slow, std::chrono::milliseconds(250));
+  EXPECT_EQ(view.max_bytes, 8u * 1024u * 1024u);
+  EXPECT_EQ(view.max_traces, 100u);
+  EXPECT_EQ(view.debug_token, "0123456789abcdef");
+  EXPECT_EQ(view.link_template, "https://g.example/{trace_id}");
+}
+
+TEST(Config, InvalidTraceViewSettingsNameTheSetting) {
+  EXPECT_EQ(error_of(load({{"BOARD_TRACE_VIEW", "maybe"}})).rfind("BOARD_TRACE_VIEW:", 0), 0u);
+  EXPECT_EQ(error_of(load({{"BOARD_DEBUG_TOKEN", "short"}})).rfind("BOARD_DEBUG_TOKEN:", 0), 0u);
+  EXPECT_EQ(error_of(load({{"BOARD_TRACE_LINK_TEMPLATE", "javascript:alert(1)"}}))
+                .rfind("BOARD_TRACE_LINK_TEMPLATE:", 0),
+            0u);
+}
+
+}  // namespace

@@ -1,0 +1,23 @@
+# Writes a C++ file holding the trace view's pages (assets/*.html, *.css, *.js) as byte
+# arrays, so the binary serves them with nothing fetched from disk or elsewhere.
+# Run as: cmake -DOUTPUT=<file.cpp> -DASSETS="<a|b|c>" -P embed_assets.cmake
+set(body "// Generated from src/telemetry/trace_view/assets by embed_assets.cmake. Do not edit.\n")
+string(APPEND body "#include \"telemetry/trace_view/assets.hpp\"\n\nnamespace telemetry::trace_view {\n\nnamespace {\n")
+string(REPLACE "|" ";" ASSETS "${ASSETS}")
+set(table "")
+set(index 0)
+foreach(asset ${ASSETS})
+  get_filename_component(name ${asset} NAME)
+  file(READ ${asset} hex HEX)
+  string(LENGTH "${hex}" hex_length)
+  math(EXPR size "${hex_length} / 2")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," bytes "${hex}")
+  string(APPEND body "const char asset_${index}[] = {${bytes} 0};\n")
+  string(APPEND table "    {\"${name}\", std::string_view(asset_${index}, ${size})},\n")
+  math(EXPR index "${index} + 1")
+endforeach()
+string(APPEND body "}  // namespace\n\nstd::span<const Asset> assets() noexcept {\n")
+string(APPEND body "  static const Asset table[] = {\n${table}  };\n  return table;\n}\n\n")
+string(APPEND body "}  // namespace telemetry::trace_view\n")
+file(WRITE ${OUTPUT}.tmp "${body}")
+file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)
