@@ -41,32 +41,45 @@ bool SpanQueue::push(FinishedSpan span, std::string* staged) noexcept {
   // their counts.
   FinishedSpan exported;
   const std::size_t home = thread_number() % lanes_.size();
-  for (std::size_t step = 0; step < lanes_.size(); ++step) {
+  if (try_push(lanes_[home], span, staged, exported, /*wait=*/true)) return true;
+  // The home lane is full. Another thread's lane may have room, but one busy now is
+  // skipped rather than waited for: when the queue is full every span would otherwise
+  // take each lane's lock in turn only to be dropped, and the lanes' owners with it.
+  for (std::size_t step = 1; step < lanes_.size(); ++step) {
     Lane& lane = lanes_[(home + step) % lanes_.size()];
-    std::lock_guard lock(lane.mutex);
-    if (lane.closed || lane.queued + lane.in_flight >= lane.capacity) continue;
-    QueuedSpan& entry = lane.entries[(lane.head + lane.queued) % lane.capacity];
-    exported = std::move(entry.span);
-    if (staged != nullptr) {
-      // Only the bytes move: the span's own storage stays with the tracer's record,
-      // warm in this core's cache for its next span.
-      entry.staged.swap(*staged);
-    } else {
-      entry.staged.clear();
-      entry.span = std::move(span);
-    }
-    ++lane.queued;
-    ++lane.accepted;
-    return true;
+    if (try_push(lane, span, staged, exported, /*wait=*/false)) return true;
   }
   count_dropped();
   return false;
 }
 
+bool SpanQueue::try_push(Lane& lane, FinishedSpan& span, std::string* staged,
+                         FinishedSpan& exported, bool wait) noexcept {
+  std::unique_lock lock(lane.mutex, std::defer_lock);
+  if (wait) {
+    lock.lock();
+  } else if (!lock.try_lock()) {
+    return false;
+  }
+  if (lane.closed || lane.queued + lane.in_flight >= lane.capacity) return false;
+  QueuedSpan& entry = lane.entries[(lane.head + lane.queued) % lane.capacity];
+  exported = std::move(entry.span);
+  if (staged != nullptr) {
+    // Only the bytes move: the span's own storage stays with the tracer's record,
+    // warm in this core's cache for its next span.
+    entry.staged.swap(*staged);
+  } else {
+    entry.staged.clear();
+    entry.span = std::move(span);
+  }
+  ++lane.queued;
+  ++lane.accepted;
+  return true;
+}
+
 void SpanQueue::count_dropped() noexcept {
-  Lane& lane = lanes_[thread_number() % lanes_.size()];
-  std::lock_guard lock(lane.mutex);
-  ++lane.dropped;
+  // No lock: a span refused because the queue is full must not wait for the lanes.
+  lanes_[thread_number() % lanes_.size()].dropped.fetch_add(1, std::memory_order_relaxed);
 }
 
 SpanQueue::Counts SpanQueue::counts() const {
@@ -74,7 +87,7 @@ SpanQueue::Counts SpanQueue::counts() const {
   for (const Lane& lane : lanes_) {
     std::lock_guard lock(lane.mutex);
     counts.accepted += lane.accepted;
-    counts.dropped += lane.dropped;
+    counts.dropped += lane.dropped.load(std::memory_order_relaxed);
     counts.held += lane.queued + lane.in_flight;
   }
   return counts;

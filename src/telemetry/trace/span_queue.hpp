@@ -10,6 +10,7 @@
 // exported span until a producer reuses it, so span records go back to the pool on
 // the threads that end spans, never on the export thread.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
@@ -71,7 +72,7 @@ class SpanQueue {
     std::size_t in_flight = 0;
     std::size_t capacity = 0;  // queued + in_flight never exceed it
     std::uint64_t accepted = 0;
-    std::uint64_t dropped = 0;
+    std::atomic<std::uint64_t> dropped{0};  // counted without the lock
     bool closed = false;
   };
   // Entries the export thread took from one lane: `count` from `first` on.
@@ -80,6 +81,11 @@ class SpanQueue {
     std::size_t first;
     std::size_t count;
   };
+
+  // Queues into `lane` if it has room (waiting for its lock, or only if it is free);
+  // `exported` receives the span the entry held before.
+  bool try_push(Lane& lane, FinishedSpan& span, std::string* staged, FinishedSpan& exported,
+                bool wait) noexcept;
 
   std::vector<Lane> lanes_;
   // The export thread's: the batch being exported, and where each run of it came from.
