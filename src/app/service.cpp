@@ -74,7 +74,9 @@ int run_service(const Config& config, Telemetry& telemetry) {
   api::ClientLogOptions client_logs;
   client_logs.rate_requests = config.client_log_requests;
   client_logs.rate_window = config.client_log_window;
-  domain::Services services(storage->repositories(), account_options(config));
+  // Nobody listens to board events yet.
+  domain::NoBoardEventPublisher no_listener;
+  domain::Services services(storage->repositories(), account_options(config), no_listener);
   api::Dependencies dependencies{
       services, storage->executor(),
       [&storage = *storage](const telemetry::Context& ctx) { return storage.ping(ctx); }, logger,

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/board_events.hpp"
 #include "domain/clock.hpp"
 #include "domain/entities.hpp"
 #include "domain/inputs.hpp"
@@ -25,7 +26,9 @@ struct BoardList {
 
 class BoardService {
  public:
-  BoardService(BoardRepository& boards, UserRepository& users, Clock clock = system_clock());
+  // Renames, deletions and membership changes are published to `publisher`.
+  BoardService(BoardRepository& boards, UserRepository& users, BoardEventPublisher& publisher,
+               Clock clock = system_clock());
 
   Board create(const telemetry::Context& ctx, Id user_id, const BoardDraft& draft);
   BoardList list_mine(const telemetry::Context& ctx, Id user_id, const Page& page);
@@ -45,6 +48,7 @@ class BoardService {
  private:
   BoardRepository& boards_;
   UserRepository& users_;
+  BoardEventPublisher& publisher_;
   Clock clock_;
 };
 
