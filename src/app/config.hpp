@@ -10,6 +10,9 @@
 #include <string>
 #include <variant>
 
+#include "domain/sync_service.hpp"
+#include "realtime/options.hpp"
+
 namespace app {
 
 using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
@@ -33,6 +36,9 @@ struct Config {
   unsigned client_log_requests = 20;           // per client address ...
   std::chrono::seconds client_log_window{10};  // ... in this window
   bool debug_faults = false;                   // GET /debug/fault, for testing the error path
+  realtime::Options realtime;                  // BOARD_WS_*
+  domain::SyncOptions sync;                    // BOARD_EVENTS_*: kept events, catch-up
+  std::chrono::milliseconds prune_interval{60'000};
 };
 
 struct ConfigError {
