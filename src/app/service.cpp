@@ -14,6 +14,7 @@
 #include "domain/services.hpp"
 #include "http/server.hpp"
 #include "realtime/hub.hpp"
+#include "realtime/page.hpp"
 #include "realtime/routes.hpp"
 #include "storage/open_backend.hpp"
 
@@ -112,6 +113,7 @@ int run_service(const Config& config, Telemetry& telemetry) {
   api::register_routes(router, dependencies);
   realtime::Services live{dependencies, hub, config.realtime, telemetry.tracing->tracer()};
   realtime::register_routes(router, live);
+  realtime::register_page(router);
   if (config.debug_faults) register_fault_route(router);
 
   boost::asio::io_context io(static_cast<int>(config.io_threads));
