@@ -23,10 +23,12 @@ using Handler =
 class Upgrade {
  public:
   virtual ~Upgrade() = default;
-  // Answers the upgrade request on `stream` (101 Switching Protocols); false when
-  // the handshake failed (the answer was then an error status).
-  virtual boost::asio::awaitable<bool> accept(boost::beast::tcp_stream& stream,
-                                              const RawRequest& request) = 0;
+  // Answers the upgrade request on `stream` (101 Switching Protocols) with `headers`
+  // added (the request id and trace headers every response carries); false when the
+  // handshake failed (the answer was then an error status).
+  virtual boost::asio::awaitable<bool> accept(
+      boost::beast::tcp_stream& stream, const RawRequest& request,
+      std::vector<std::pair<std::string, std::string>> headers) = 0;
   // Serves the connection until it closes. The upgrade request's span has ended.
   virtual boost::asio::awaitable<void> run() = 0;
   // From any thread, as often as called: the server is stopping; close soon.

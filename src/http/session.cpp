@@ -204,8 +204,11 @@ net::awaitable<Response> take_over(std::unique_ptr<Upgrade>& out, const UpgradeH
 net::awaitable<void> run_upgraded(Connection& connection, const SessionSettings& settings,
                                   const RawRequest& raw, Upgrade& upgrade,
                                   telemetry::http::ServerExchange& exchange) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  exchange.for_each_response_header(
+      [&](std::string_view name, std::string_view value) { headers.emplace_back(name, value); });
   connection.stream.expires_after(settings.options.header_timeout);
-  const bool accepted = co_await upgrade.accept(connection.stream, raw);
+  const bool accepted = co_await upgrade.accept(connection.stream, raw, std::move(headers));
   exchange.finish(accepted ? 101 : 400, 0, accepted ? std::string_view{} : "handshake_failed");
   if (!accepted) co_return;
   connection.stream.expires_never();

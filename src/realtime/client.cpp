@@ -108,7 +108,8 @@ Client::Client(Services services, Admitted admitted)
       connection_id_(services_.hub.next_connection_id()),
       queue_(services_.options.send_queue_bytes) {}
 
-net::awaitable<bool> Client::accept(beast::tcp_stream& stream, const http::RawRequest& request) {
+net::awaitable<bool> Client::accept(beast::tcp_stream& stream, const http::RawRequest& request,
+                                    std::vector<std::pair<std::string, std::string>> headers) {
   ws_.emplace(stream);
   wake_.emplace(stream.get_executor());
   deadline_.emplace(stream.get_executor());
@@ -119,7 +120,9 @@ net::awaitable<bool> Client::accept(beast::tcp_stream& stream, const http::RawRe
   timeouts.keep_alive_pings = true;
   ws_->set_option(timeouts);
   ws_->set_option(websocket::stream_base::decorator(
-      [protocol = admitted_.subprotocol](websocket::response_type& response) {
+      [protocol = admitted_.subprotocol,
+       headers = std::move(headers)](websocket::response_type& response) {
+        for (const auto& [name, value] : headers) response.set(name, value);
         if (!protocol.empty()) response.set(beast::http::field::sec_websocket_protocol, protocol);
       }));
   auto [ec] = co_await ws_->async_accept(request, use_tuple);

@@ -50,7 +50,8 @@ class Client final : public Peer, public std::enable_shared_from_this<Client> {
   Client(Services services, Admitted admitted);
 
   boost::asio::awaitable<bool> accept(boost::beast::tcp_stream& stream,
-                                      const http::RawRequest& request);
+                                      const http::RawRequest& request,
+                                      std::vector<std::pair<std::string, std::string>> headers);
   boost::asio::awaitable<void> run();
 
   std::uint64_t connection_id() const noexcept override { return connection_id_; }

@@ -24,9 +24,9 @@ constexpr std::string_view kTokenProtocol = "access_token.";
 class ClientUpgrade final : public http::Upgrade {
  public:
   explicit ClientUpgrade(std::shared_ptr<Client> client) : client_(std::move(client)) {}
-  awaitable<bool> accept(boost::beast::tcp_stream& stream,
-                         const http::RawRequest& request) override {
-    return client_->accept(stream, request);
+  awaitable<bool> accept(boost::beast::tcp_stream& stream, const http::RawRequest& request,
+                         std::vector<std::pair<std::string, std::string>> headers) override {
+    return client_->accept(stream, request, std::move(headers));
   }
   awaitable<void> run() override { return client_->run(); }
   void close_for_shutdown() noexcept override {

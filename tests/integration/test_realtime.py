@@ -161,6 +161,20 @@ class Refusals(RealtimeTestCase):
         self.assertEqual(answer["protocol"], "realtime-board")
         self.assertNotIn(tokens["viewer"], self.service.all_output())
 
+    def test_the_upgrade_is_answered_101_with_the_request_id_and_logged_as_a_request(self):
+        board, tokens = self.fresh_board()
+        answer = self.join("a", board["id"], tokens["viewer"])
+        request_id = answer["headers"]["x-request-id"]
+        self.assertTrue(request_id)
+        self.assertRegex(answer["headers"]["traceparent"], r"^00-[0-9a-f]{32}-")
+        line = self.service.wait_for_log(
+            lambda l: l.get("message") == "request completed" and l.get("request_id") == request_id)
+        self.assertEqual(line["status"], 101)
+        self.assertEqual(line["user_id"], tokens["viewer_user"]["id"])
+        opened = self.service.wait_for_log(lambda l: l.get("message") == "websocket opened"
+                                           and l.get("request_id") == request_id)
+        self.assertEqual(opened["board_id"], board["id"])
+
     def test_oversize_frame_closes_with_1009(self):
         board, tokens = self.fresh_board()
         self.join("big", board["id"], tokens["editor"])

@@ -3,7 +3,7 @@
 // service harness) decides what to send and asserts on what arrived.
 //
 //   {"op":"open","name":"a","url":"ws://...","headers":{...},"protocols":[...]}
-//     -> {"ok":true} once open, or {"ok":false,"status":401,"body":"..."}
+//     -> {"ok":true,"headers":{...101 response}} once open, or {"ok":false,"status":401,"body":"..."}
 //   {"op":"send","name":"a","msg":{...}}        a JSON text frame
 //   {"op":"send_raw","name":"a","text":"..."}   any text frame
 //   {"op":"send_big","name":"a","bytes":70000}  one text frame of that size
@@ -29,9 +29,13 @@ function open(command) {
   state.ws = ws;
   clients.set(command.name, state);
   let answered = false;
+  let headers = {};
+  ws.on("upgrade", (response) => {
+    headers = response.headers;
+  });
   ws.on("open", () => {
     answered = true;
-    reply({ ok: true, protocol: ws.protocol });
+    reply({ ok: true, protocol: ws.protocol, headers });
   });
   ws.on("unexpected-response", (request, response) => {
     let body = "";
