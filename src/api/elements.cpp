@@ -5,6 +5,7 @@
 
 #include "api/auth.hpp"
 #include "api/domain_call.hpp"
+#include "api/element_input.hpp"
 #include "api/handlers.hpp"
 #include "api/json_input.hpp"
 #include "api/paging.hpp"
@@ -16,59 +17,12 @@ namespace api {
 
 namespace beast_http = boost::beast::http;
 using boost::asio::awaitable;
-using Need = ObjectReader::Need;
 
 namespace {
 
 // Above this many elements, encoding shows in traces as its own span: a page of large
 // shapes makes a slow response, and the trace should say where the time went.
 constexpr std::size_t kTracedEncodeItems = 50;
-
-domain::ElementDraft read_draft(const boost::json::value& body) {
-  ObjectReader reader(require_object(body));
-  domain::ElementDraft draft;
-  auto kind = reader.string("kind", Need::required);
-  auto x = reader.number("x", Need::required);
-  auto y = reader.number("y", Need::required);
-  auto width = reader.number("width", Need::required);
-  auto height = reader.number("height", Need::required);
-  auto rotation = reader.number("rotation");
-  auto z_index = reader.integer("z_index");
-  auto style = reader.object("style");
-  auto text = reader.nullable_string("text");
-  reader.finish();
-  draft.kind = std::move(*kind);
-  draft.x = *x;
-  draft.y = *y;
-  draft.width = *width;
-  draft.height = *height;
-  draft.rotation = rotation.value_or(0);
-  draft.z_index = z_index.value_or(0);
-  if (style) draft.style = std::move(*style);
-  if (text) draft.text = std::move(*text);
-  return draft;
-}
-
-domain::ElementPatch read_patch(const boost::json::value& body) {
-  ObjectReader reader(require_object(body));
-  domain::ElementPatch patch;
-  patch.version = reader.integer("version", Need::required);
-  patch.kind = reader.string("kind");
-  patch.x = reader.number("x");
-  patch.y = reader.number("y");
-  patch.width = reader.number("width");
-  patch.height = reader.number("height");
-  patch.rotation = reader.number("rotation");
-  patch.z_index = reader.integer("z_index");
-  patch.style = reader.object("style");
-  patch.text = reader.nullable_string("text");
-  const auto& object = body.as_object();
-  if (object.size() == (object.contains("version") ? 1u : 0u)) {
-    reader.add_error("body", "needs at least one field to change besides version");
-  }
-  reader.finish();
-  return patch;
-}
 
 http::Response element_list_response(const telemetry::Context& ctx,
                                      const domain::PageOf<domain::Element>& page) {
@@ -109,7 +63,7 @@ awaitable<http::Response> create_element(Dependencies& deps, http::Request& requ
                                          const telemetry::Context& ctx) {
   const std::string_view token = bearer_token(request);
   const auto board_id = path_id(request, "id", "board");
-  const domain::ElementDraft draft = read_draft(parse_json_body(request));
+  const domain::ElementDraft draft = read_element_draft(parse_json_body(request));
   auto& elements = deps.services.elements();
   const domain::Element element = co_await with_user(
       deps, token, ctx,
@@ -134,7 +88,7 @@ awaitable<http::Response> update_element(Dependencies& deps, http::Request& requ
   const std::string_view token = bearer_token(request);
   const auto board_id = path_id(request, "id", "board");
   const auto element_id = path_id(request, "element_id", "element");
-  const domain::ElementPatch patch = read_patch(parse_json_body(request));
+  const domain::ElementPatch patch = read_element_patch(parse_json_body(request));
   auto& elements = deps.services.elements();
   const domain::Element element =
       co_await with_user(deps, token, ctx, [&](const domain::User& user) {

@@ -67,6 +67,51 @@ void check_address(const std::string& setting, const std::string& address) {
   if (ec) throw Invalid{setting + ": '" + address + "' is not an IP address"};
 }
 
+// The WebSocket limits and the kept board events.
+void apply_realtime(Config& config, const std::string& name, const std::string& value) {
+  auto& ws = config.realtime;
+  if (name == "BOARD_WS_MAX_MESSAGE_BYTES") {
+    ws.max_message_bytes =
+        parse_integer<std::size_t>(name, value, 1024, 16 * 1024 * 1024, "a size in bytes");
+  } else if (name == "BOARD_WS_SEND_QUEUE_BYTES") {
+    ws.send_queue_bytes =
+        parse_integer<std::size_t>(name, value, 1024, 1024 * 1024 * 1024, "a size in bytes");
+  } else if (name == "BOARD_WS_IDLE_TIMEOUT_MS") {
+    ws.idle_timeout = parse_millis(name, value);
+  } else if (name == "BOARD_WS_MAX_PER_BOARD") {
+    ws.max_connections_per_board =
+        parse_integer<std::size_t>(name, value, 1, 100'000, "a connection count");
+  } else if (name == "BOARD_WS_MAX_PER_USER") {
+    ws.max_connections_per_user =
+        parse_integer<std::size_t>(name, value, 1, 10'000, "a connection count");
+  } else if (name == "BOARD_WS_EDITS_PER_SECOND") {
+    ws.edits_per_second = parse_integer<unsigned>(name, value, 1, 100'000, "a rate per second");
+  } else if (name == "BOARD_WS_CURSORS_PER_SECOND") {
+    ws.cursors_per_second = parse_integer<unsigned>(name, value, 1, 100'000, "a rate per second");
+  } else if (name == "BOARD_WS_ALLOWED_ORIGINS") {
+    ws.allowed_origins.clear();
+    std::size_t start = 0;
+    while (start <= value.size()) {
+      const std::size_t comma = std::min(value.find(',', start), value.size());
+      std::string origin = value.substr(start, comma - start);
+      std::erase(origin, ' ');
+      if (!origin.empty()) ws.allowed_origins.push_back(std::move(origin));
+      start = comma + 1;
+    }
+  } else if (name == "BOARD_EVENTS_KEEP_SECONDS") {
+    config.sync.keep_for = std::chrono::seconds(
+        parse_integer<std::int64_t>(name, value, 1, 365 * 24 * 3600, "a duration in seconds"));
+  } else if (name == "BOARD_EVENTS_KEEP_PER_BOARD") {
+    config.sync.keep_per_board =
+        parse_integer<std::int64_t>(name, value, 1, 100'000'000, "an event count");
+  } else if (name == "BOARD_EVENTS_MAX_CATCH_UP") {
+    config.sync.max_catch_up =
+        parse_integer<std::size_t>(name, value, 1, 1'000'000, "an event count");
+  } else if (name == "BOARD_EVENTS_PRUNE_INTERVAL_MS") {
+    config.prune_interval = parse_millis(name, value);
+  }
+}
+
 // Applies one setting by its environment-variable name; flags map onto the same names.
 void apply(Config& config, const std::string& name, const std::string& value) {
   if (name == "BOARD_LISTEN_ADDRESS") {
@@ -157,6 +202,8 @@ void apply(Config& config, const std::string& name, const std::string& value) {
     }
     config.client_log_requests = static_cast<unsigned>(rate->requests);
     config.client_log_window = rate->window;
+  } else {
+    apply_realtime(config, name, value);
   }
 }
 
@@ -202,6 +249,18 @@ constexpr const char* kEnvironmentSettings[] = {
     "BOARD_TRACE_VIEW_MAX_TRACES",
     "BOARD_DEBUG_TOKEN",
     "BOARD_TRACE_LINK_TEMPLATE",
+    "BOARD_WS_MAX_MESSAGE_BYTES",
+    "BOARD_WS_SEND_QUEUE_BYTES",
+    "BOARD_WS_IDLE_TIMEOUT_MS",
+    "BOARD_WS_MAX_PER_BOARD",
+    "BOARD_WS_MAX_PER_USER",
+    "BOARD_WS_EDITS_PER_SECOND",
+    "BOARD_WS_CURSORS_PER_SECOND",
+    "BOARD_WS_ALLOWED_ORIGINS",
+    "BOARD_EVENTS_KEEP_SECONDS",
+    "BOARD_EVENTS_KEEP_PER_BOARD",
+    "BOARD_EVENTS_MAX_CATCH_UP",
+    "BOARD_EVENTS_PRUNE_INTERVAL_MS",
 };
 
 }  // namespace

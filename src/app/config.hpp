@@ -10,6 +10,9 @@
 #include <string>
 #include <variant>
 
+#include "domain/sync_service.hpp"
+#include "realtime/options.hpp"
+
 namespace app {
 
 using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
@@ -60,6 +63,9 @@ struct Config {
   RateSetting registrations_per_address{20, std::chrono::seconds(3600)};
   std::size_t auth_limit_keys = 10000;  // accounts or addresses each limit remembers
   TraceViewSettings trace_view;
+  realtime::Options realtime;                  // BOARD_WS_*
+  domain::SyncOptions sync;                    // BOARD_EVENTS_*: kept events, catch-up
+  std::chrono::milliseconds prune_interval{60'000};
 };
 
 struct ConfigError {

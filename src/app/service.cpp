@@ -1,8 +1,11 @@
 #include "app/service.hpp"
 
 #include <unistd.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <thread>
 
@@ -12,6 +15,9 @@
 #include "domain/services.hpp"
 #include "http/server.hpp"
 #include "storage/db_executor.hpp"
+#include "realtime/hub.hpp"
+#include "realtime/page.hpp"
+#include "realtime/routes.hpp"
 #include "storage/open_backend.hpp"
 
 namespace app {
@@ -73,6 +79,27 @@ std::unique_ptr<storage::Backend> open_storage(const Config& config, Telemetry& 
   return storage::open_backend(ctx, config.database_url, options);
 }
 
+// Drops board events past the kept age and count, every `interval`, on the database
+// pool and under its own trace, until the io_context stops.
+boost::asio::awaitable<void> prune_events(domain::SyncService& sync, storage::Executor& executor,
+                                          Telemetry& telemetry,
+                                          std::chrono::milliseconds interval) {
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+  for (;;) {
+    timer.expires_after(interval);
+    co_await timer.async_wait(boost::asio::use_awaitable);
+    telemetry::Span span = telemetry.tracing->tracer().start_span(
+        "prune board events", telemetry::SpanKind::internal, telemetry::SpanContext{});
+    telemetry::RequestIdentity identity{"prune", std::nullopt};
+    const telemetry::Context ctx(*telemetry.logger, span, identity);
+    try {
+      co_await executor.run([&] { return sync.prune(ctx); });
+    } catch (const std::exception& failure) {
+      ctx.warn("app", "pruning board events failed", {{"error", failure.what()}});
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> unsampled_routes() {
@@ -97,7 +124,11 @@ int run_service(const Config& config, Telemetry& telemetry) {
   api::ClientLogOptions client_logs;
   client_logs.rate_requests = config.client_log_requests;
   client_logs.rate_window = config.client_log_window;
-  domain::Services services(storage->repositories(), account_options(config), board_limits(config));
+  // Every committed board change is published to the hub, which fans it out to the
+  // board's live connections.
+  realtime::Hub hub(config.realtime);
+  domain::Services services(storage->repositories(), account_options(config), hub, config.sync,
+                            board_limits(config));
   storage::DbExecutor hashing({config.hash_threads, config.hash_queue_limit, "password hashing"});
   api::Dependencies dependencies{
       services,
@@ -109,6 +140,9 @@ int run_service(const Config& config, Telemetry& telemetry) {
       auth_limit_options(config)};
   http::Router router;
   api::register_routes(router, dependencies);
+  realtime::Services live{dependencies, hub, config.realtime, telemetry.tracing->tracer()};
+  realtime::register_routes(router, live);
+  realtime::register_page(router);
   if (config.debug_faults) register_fault_route(router);
   if (telemetry.trace_view) {
     register_trace_view_routes(router, telemetry.trace_view, *telemetry.tracing, config.trace_view);
@@ -143,8 +177,12 @@ int run_service(const Config& config, Telemetry& telemetry) {
                                 : "loopback clients, or BOARD_DEBUG_TOKEN as a bearer token"}});
   }
 
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   bool stopping = false;
+  boost::asio::co_spawn(
+      io, prune_events(services.sync(), storage->executor(), telemetry, config.prune_interval),
+      boost::asio::detached);
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   std::function<void(const boost::system::error_code&, int)> on_signal =
       [&](const boost::system::error_code& ec, int signal_number) {
         if (ec) return;

@@ -6,9 +6,13 @@
 
 namespace domain {
 
-BoardService::BoardService(BoardRepository& boards, UserRepository& users, Clock clock,
-                           BoardLimits limits)
-    : boards_(boards), users_(users), clock_(std::move(clock)), limits_(limits) {}
+BoardService::BoardService(BoardRepository& boards, UserRepository& users,
+                           BoardEventPublisher& publisher, Clock clock, BoardLimits limits)
+    : boards_(boards),
+      users_(users),
+      publisher_(publisher),
+      clock_(std::move(clock)),
+      limits_(limits) {}
 
 Board BoardService::create(const telemetry::Context& ctx, Id user_id, const BoardDraft& draft) {
   validation::require_valid(validation::check_board(draft));
@@ -36,17 +40,20 @@ Board BoardService::update(const telemetry::Context& ctx, Id user_id, Id board_i
                            const BoardPatch& patch) {
   validation::require_valid(validation::check_board(patch));
   authorize(ctx, boards_, user_id, board_id, Role::owner);
-  if (!boards_.update(ctx, board_id, patch, to_unix_millis(clock_()))) {
-    throw DomainError::not_found("board not found");
-  }
-  ctx.info("domain", "board updated", {{"board_id", board_id}});
+  const std::optional<BoardEvent> updated =
+      boards_.update(ctx, board_id, patch, to_unix_millis(clock_()));
+  if (!updated) throw DomainError::not_found("board not found");
+  ctx.info("domain", "board updated", {{"board_id", board_id}, {"seq", updated->seq}});
+  publisher_.publish(ctx, *updated);
   return get(ctx, user_id, board_id);
 }
 
 void BoardService::remove(const telemetry::Context& ctx, Id user_id, Id board_id) {
   authorize(ctx, boards_, user_id, board_id, Role::owner);
-  if (!boards_.remove(ctx, board_id)) throw DomainError::not_found("board not found");
+  const std::optional<BoardEvent> removed = boards_.remove(ctx, board_id, to_unix_millis(clock_()));
+  if (!removed) throw DomainError::not_found("board not found");
   ctx.info("domain", "board deleted", {{"board_id", board_id}});
+  publisher_.publish(ctx, *removed);
 }
 
 Member BoardService::add_member(const telemetry::Context& ctx, Id user_id, Id board_id,
@@ -57,9 +64,10 @@ Member BoardService::add_member(const telemetry::Context& ctx, Id user_id, Id bo
   if (!user) {
     validation::require_valid({{"username", "no user has this username"}});
   }
-  std::optional<Member> added = boards_.add_member(ctx, board_id, user->user.id, *parse_role(role),
-                                                   to_unix_millis(clock_()), limits_.max_members);
-  if (!added) {
+  std::optional<Recorded<Member>> recorded = boards_.add_member(
+      ctx, board_id, user->user.id, *parse_role(role), to_unix_millis(clock_()),
+      limits_.max_members);
+  if (!recorded) {
     // Why nothing was written, asked afterwards: the board may have been deleted since
     // the authorization above (404, as for any board that is gone).
     if (!boards_.exists(ctx, board_id)) throw DomainError::not_found("board not found");
@@ -70,10 +78,14 @@ Member BoardService::add_member(const telemetry::Context& ctx, Id user_id, Id bo
         ErrorCode::limit_reached,
         "the board has " + std::to_string(limits_.max_members) + " members, the most it may have");
   }
-  Member member = std::move(*added);
+  Recorded<Member>& added = *recorded;
   ctx.info("domain", "member added",
-           {{"board_id", board_id}, {"member_user_id", member.user_id}, {"role", role}});
-  return member;
+           {{"board_id", board_id},
+            {"member_user_id", added.value.user_id},
+            {"role", role},
+            {"seq", added.event.seq}});
+  publisher_.publish(ctx, added.event);
+  return std::move(added.value);
 }
 
 PageOf<Member> BoardService::list_members(const telemetry::Context& ctx, Id user_id, Id board_id,
@@ -95,11 +107,12 @@ void BoardService::remove_member(const telemetry::Context& ctx, Id user_id, Id b
   if (*target == Role::owner) {
     throw DomainError(ErrorCode::conflict, "the board owner cannot be removed");
   }
-  if (!boards_.remove_member(ctx, board_id, member_user_id)) {
-    throw DomainError::not_found("member not found");
-  }
+  const std::optional<BoardEvent> removed =
+      boards_.remove_member(ctx, board_id, member_user_id, to_unix_millis(clock_()));
+  if (!removed) throw DomainError::not_found("member not found");
   ctx.info("domain", "member removed",
-           {{"board_id", board_id}, {"member_user_id", member_user_id}});
+           {{"board_id", board_id}, {"member_user_id", member_user_id}, {"seq", removed->seq}});
+  publisher_.publish(ctx, *removed);
 }
 
 }  // namespace domain

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/board_events.hpp"
 #include "domain/board_limits.hpp"
 #include "domain/clock.hpp"
 #include "domain/entities.hpp"
@@ -19,8 +20,9 @@ namespace domain {
 
 class BoardService {
  public:
-  BoardService(BoardRepository& boards, UserRepository& users, Clock clock = system_clock(),
-               BoardLimits limits = {});
+  // Renames, deletions and membership changes are published to `publisher`.
+  BoardService(BoardRepository& boards, UserRepository& users, BoardEventPublisher& publisher,
+               Clock clock = system_clock(), BoardLimits limits = {});
 
   Board create(const telemetry::Context& ctx, Id user_id, const BoardDraft& draft);
   PageOf<Board> list_mine(const telemetry::Context& ctx, Id user_id, const Page& page);
@@ -43,6 +45,7 @@ class BoardService {
  private:
   BoardRepository& boards_;
   UserRepository& users_;
+  BoardEventPublisher& publisher_;
   Clock clock_;
   BoardLimits limits_;
 };

@@ -20,9 +20,13 @@ DomainError element_not_found() {
 
 }  // namespace
 
-ElementService::ElementService(ElementRepository& elements, BoardRepository& boards, Clock clock,
-                               BoardLimits limits)
-    : elements_(elements), boards_(boards), clock_(std::move(clock)), limits_(limits) {}
+ElementService::ElementService(ElementRepository& elements, BoardRepository& boards,
+                               BoardEventPublisher& publisher, Clock clock, BoardLimits limits)
+    : elements_(elements),
+      boards_(boards),
+      publisher_(publisher),
+      clock_(std::move(clock)),
+      limits_(limits) {}
 
 PageOf<Element> ElementService::list(const telemetry::Context& ctx, Id user_id, Id board_id,
                                      const Page& page) {
@@ -40,6 +44,20 @@ Element ElementService::get(const telemetry::Context& ctx, Id user_id, Id board_
 
 Element ElementService::create(const telemetry::Context& ctx, Id user_id, Id board_id,
                                const ElementDraft& draft) {
+  return create_recorded(ctx, user_id, board_id, draft).value;
+}
+
+Element ElementService::update(const telemetry::Context& ctx, Id user_id, Id board_id,
+                               Id element_id, const ElementPatch& patch) {
+  return update_recorded(ctx, user_id, board_id, element_id, patch).value;
+}
+
+void ElementService::remove(const telemetry::Context& ctx, Id user_id, Id board_id, Id element_id) {
+  remove_recorded(ctx, user_id, board_id, element_id);
+}
+
+Recorded<Element> ElementService::create_recorded(const telemetry::Context& ctx, Id user_id,
+                                                  Id board_id, const ElementDraft& draft) {
   validation::require_valid(validation::check_element(draft));
   authorize(ctx, boards_, user_id, board_id, Role::editor);
   const ElementValues values{*parse_element_kind(draft.kind),
@@ -51,7 +69,7 @@ Element ElementService::create(const telemetry::Context& ctx, Id user_id, Id boa
                              draft.z_index,
                              draft.style,
                              draft.text};
-  std::optional<Element> inserted = elements_.insert(
+  std::optional<Recorded<Element>> inserted = elements_.insert(
       ctx, board_id, user_id, values, to_unix_millis(clock_()), limits_.max_elements);
   if (!inserted) {
     // The board may have been deleted since the authorization above: 404, as for any
@@ -61,14 +79,19 @@ Element ElementService::create(const telemetry::Context& ctx, Id user_id, Id boa
                                                     std::to_string(limits_.max_elements) +
                                                     " elements, the most it may hold");
   }
-  Element element = std::move(*inserted);
+  Recorded<Element>& created = *inserted;
   ctx.info("domain", "element created",
-           {{"board_id", board_id}, {"element_id", element.id}, {"kind", to_string(element.kind)}});
-  return element;
+           {{"board_id", board_id},
+            {"element_id", created.value.id},
+            {"kind", to_string(created.value.kind)},
+            {"seq", created.event.seq}});
+  publisher_.publish(ctx, created.event);
+  return std::move(created);
 }
 
-Element ElementService::update(const telemetry::Context& ctx, Id user_id, Id board_id,
-                               Id element_id, const ElementPatch& patch) {
+Recorded<Element> ElementService::update_recorded(const telemetry::Context& ctx, Id user_id,
+                                                  Id board_id, Id element_id,
+                                                  const ElementPatch& patch) {
   validation::require_valid(validation::check_element(patch));
   authorize(ctx, boards_, user_id, board_id, Role::editor);
   std::optional<Element> current = elements_.find(ctx, board_id, element_id);
@@ -95,32 +118,31 @@ Element ElementService::update(const telemetry::Context& ctx, Id user_id, Id boa
   // The write itself re-checks the version, so a concurrent update between the
   // read above and here still ends as a conflict rather than a lost update.
   const UnixMillis now = to_unix_millis(clock_());
-  if (!elements_.update_if_version(ctx, board_id, element_id, *patch.version, values, now)) {
+  std::optional<Recorded<Element>> updated =
+      elements_.update_if_version(ctx, board_id, element_id, *patch.version, values, now);
+  if (!updated) {
     std::optional<Element> latest = elements_.find(ctx, board_id, element_id);
     if (!latest) throw element_not_found();
     throw DomainError::version_conflict(std::move(*latest));
   }
-  Element updated = std::move(*current);
-  updated.kind = values.kind;
-  updated.x = values.x;
-  updated.y = values.y;
-  updated.width = values.width;
-  updated.height = values.height;
-  updated.rotation = values.rotation;
-  updated.z_index = values.z_index;
-  updated.style = std::move(values.style);
-  updated.text = std::move(values.text);
-  updated.version += 1;
-  updated.updated_at = format_rfc3339(now);
   ctx.debug("domain", "element updated",
-            {{"element_id", element_id}, {"version", updated.version}});
-  return updated;
+            {{"element_id", element_id},
+             {"version", updated->value.version},
+             {"seq", updated->event.seq}});
+  publisher_.publish(ctx, updated->event);
+  return std::move(*updated);
 }
 
-void ElementService::remove(const telemetry::Context& ctx, Id user_id, Id board_id, Id element_id) {
+BoardEvent ElementService::remove_recorded(const telemetry::Context& ctx, Id user_id, Id board_id,
+                                           Id element_id) {
   authorize(ctx, boards_, user_id, board_id, Role::editor);
-  if (!elements_.remove(ctx, board_id, element_id)) throw element_not_found();
-  ctx.info("domain", "element deleted", {{"board_id", board_id}, {"element_id", element_id}});
+  std::optional<BoardEvent> removed =
+      elements_.remove(ctx, board_id, element_id, to_unix_millis(clock_()));
+  if (!removed) throw element_not_found();
+  ctx.info("domain", "element deleted",
+           {{"board_id", board_id}, {"element_id", element_id}, {"seq", removed->seq}});
+  publisher_.publish(ctx, *removed);
+  return std::move(*removed);
 }
 
 }  // namespace domain

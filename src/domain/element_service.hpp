@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "domain/board_events.hpp"
 #include "domain/board_limits.hpp"
 #include "domain/clock.hpp"
 #include "domain/entities.hpp"
@@ -17,7 +18,8 @@ namespace domain {
 
 class ElementService {
  public:
-  ElementService(ElementRepository& elements, BoardRepository& boards, Clock clock = system_clock(),
+  ElementService(ElementRepository& elements, BoardRepository& boards,
+                 BoardEventPublisher& publisher, Clock clock = system_clock(),
                  BoardLimits limits = {});
 
   PageOf<Element> list(const telemetry::Context& ctx, Id user_id, Id board_id, const Page& page);
@@ -29,9 +31,18 @@ class ElementService {
                  const ElementPatch& patch);
   void remove(const telemetry::Context& ctx, Id user_id, Id board_id, Id element_id);
 
+  // The same use cases, with the event each change was recorded as (its seq is what
+  // a WebSocket client's ack carries). The event is published before they return.
+  Recorded<Element> create_recorded(const telemetry::Context& ctx, Id user_id, Id board_id,
+                                    const ElementDraft& draft);
+  Recorded<Element> update_recorded(const telemetry::Context& ctx, Id user_id, Id board_id,
+                                    Id element_id, const ElementPatch& patch);
+  BoardEvent remove_recorded(const telemetry::Context& ctx, Id user_id, Id board_id, Id element_id);
+
  private:
   ElementRepository& elements_;
   BoardRepository& boards_;
+  BoardEventPublisher& publisher_;
   Clock clock_;
   BoardLimits limits_;
 };

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/board_events.hpp"
 #include "domain/entities.hpp"
 #include "domain/inputs.hpp"
 #include "telemetry/context.hpp"
@@ -81,23 +82,32 @@ class BoardRepository {
   // Boards the user is a member of (any role), newest first; sort key {id, 0}.
   virtual PageOf<Board> list_for_member(const telemetry::Context& ctx, Id user_id,
                                         const Page& page) = 0;
-  // Applies the present fields and bumps updated_at; false if the board is gone.
-  virtual bool update(const telemetry::Context& ctx, Id board_id, const BoardPatch& patch,
-                      UnixMillis now) = 0;
-  // Deletes the board with its members and elements; false if it was gone.
-  virtual bool remove(const telemetry::Context& ctx, Id board_id) = 0;
+  // The methods that change a board record the change as the board's next event
+  // (board_events.hpp) in the same transaction, and return it.
+
+  // Applies the present fields and bumps updated_at; nullopt if the board is gone.
+  virtual std::optional<BoardEvent> update(const telemetry::Context& ctx, Id board_id,
+                                           const BoardPatch& patch, UnixMillis now) = 0;
+  // Deletes the board with its members, elements and stored events; nullopt if it was
+  // gone. The board.deleted event it returns has the board's next seq but is not
+  // stored (there is no board left to catch up on).
+  virtual std::optional<BoardEvent> remove(const telemetry::Context& ctx, Id board_id,
+                                           UnixMillis now) = 0;
   virtual bool exists(const telemetry::Context& ctx, Id board_id) = 0;
 
   // Adds the membership unless the board is gone, the user is already a member, or the
   // board has `max_members` members; nullopt then. The checks and the write are one
   // atomic step, so neither concurrent adds nor a concurrent delete of the board get
   // past them.
-  virtual std::optional<Member> add_member(const telemetry::Context& ctx, Id board_id, Id user_id,
-                                           Role role, UnixMillis now, std::int64_t max_members) = 0;
+  virtual std::optional<Recorded<Member>> add_member(const telemetry::Context& ctx, Id board_id,
+                                                     Id user_id, Role role, UnixMillis now,
+                                                     std::int64_t max_members) = 0;
   // In the order they joined; sort key {added_at, user_id}.
   virtual PageOf<Member> list_members(const telemetry::Context& ctx, Id board_id,
                                       const Page& page) = 0;
-  virtual bool remove_member(const telemetry::Context& ctx, Id board_id, Id user_id) = 0;
+  // nullopt if the user was not a member.
+  virtual std::optional<BoardEvent> remove_member(const telemetry::Context& ctx, Id board_id,
+                                                  Id user_id, UnixMillis now) = 0;
 };
 
 // Element fields as stored; what an insert or update writes.
@@ -120,17 +130,50 @@ class ElementRepository {
   virtual PageOf<Element> list(const telemetry::Context& ctx, Id board_id, const Page& page) = 0;
   virtual std::optional<Element> find(const telemetry::Context& ctx, Id board_id,
                                       Id element_id) = 0;
+  // The changes below are recorded as the board's next event in their transaction.
   // Inserts unless the board is gone or holds `max_elements` elements; nullopt then. The
   // checks and the write are one atomic step, as for BoardRepository::add_member.
-  virtual std::optional<Element> insert(const telemetry::Context& ctx, Id board_id, Id created_by,
-                                        const ElementValues& values, UnixMillis now,
-                                        std::int64_t max_elements) = 0;
+  virtual std::optional<Recorded<Element>> insert(const telemetry::Context& ctx, Id board_id,
+                                                  Id created_by, const ElementValues& values,
+                                                  UnixMillis now, std::int64_t max_elements) = 0;
   // Writes `values` and version+1 only if the stored version is still
-  // `expected_version`; false otherwise (or if the element is gone).
-  virtual bool update_if_version(const telemetry::Context& ctx, Id board_id, Id element_id,
-                                 std::int64_t expected_version, const ElementValues& values,
-                                 UnixMillis now) = 0;
-  virtual bool remove(const telemetry::Context& ctx, Id board_id, Id element_id) = 0;
+  // `expected_version`, and returns the element as stored; nullopt otherwise (or if
+  // the element is gone).
+  virtual std::optional<Recorded<Element>> update_if_version(const telemetry::Context& ctx,
+                                                             Id board_id, Id element_id,
+                                                             std::int64_t expected_version,
+                                                             const ElementValues& values,
+                                                             UnixMillis now) = 0;
+  // nullopt if the element was not there.
+  virtual std::optional<BoardEvent> remove(const telemetry::Context& ctx, Id board_id,
+                                           Id element_id, UnixMillis now) = 0;
+};
+
+// The stored events of a board, for a client that reconnects, and their pruning.
+struct EventsAfter {
+  std::int64_t current_seq = 0;    // the board's latest seq
+  std::vector<BoardEvent> events;  // seq > after, ascending, without gaps
+  // False when some event after `after` was pruned, or more than `limit` follow:
+  // the caller sends a snapshot instead.
+  bool complete = true;
+};
+
+struct BoardSnapshot {
+  std::int64_t seq = 0;  // the seq the elements are at, read in one transaction
+  std::vector<Element> elements;
+};
+
+class BoardEventRepository {
+ public:
+  virtual ~BoardEventRepository() = default;
+  // nullopt if the board does not exist.
+  virtual std::optional<EventsAfter> events_after(const telemetry::Context& ctx, Id board_id,
+                                                  std::int64_t after, std::size_t limit) = 0;
+  virtual std::optional<BoardSnapshot> snapshot(const telemetry::Context& ctx, Id board_id) = 0;
+  // Drops events recorded before `older_than`, and on each board all but its latest
+  // `keep_per_board`; returns how many went.
+  virtual std::int64_t prune(const telemetry::Context& ctx, UnixMillis older_than,
+                             std::int64_t keep_per_board) = 0;
 };
 
 }  // namespace domain

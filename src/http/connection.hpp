@@ -1,13 +1,17 @@
 #pragma once
-// One client connection as the server tracks it: the stream, and whether a request
-// is being served right now (so that shutdown can close idle connections at once and
-// let busy ones finish).
+// One client connection as the server tracks it: the stream, whether a request is
+// being served right now (so that shutdown can close idle connections at once and
+// let busy ones finish), and the protocol it was upgraded to, if any (shutdown asks
+// that one to close in its own way: WebSocket with 1001).
 
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <memory>
+#include <mutex>
+
+#include "http/router.hpp"
 
 namespace http {
 
@@ -18,6 +22,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::beast::tcp_stream stream;
   std::atomic<bool> busy{false};
 
+  // While `upgrade` serves the connection, shutdown goes through it. Safe from any
+  // thread; the session detaches it before it is destroyed.
+  void attach(Upgrade* upgrade) {
+    std::lock_guard lock(upgrade_mutex_);
+    upgrade_ = upgrade;
+  }
+  // True if an upgraded protocol was asked to close (the connection is long-lived).
+  bool close_upgraded() {
+    std::lock_guard lock(upgrade_mutex_);
+    if (upgrade_ == nullptr) return false;
+    upgrade_->close_for_shutdown();
+    return true;
+  }
+
   // Closes the socket on the connection's own strand; safe from any thread.
   void close_async() {
     boost::asio::post(stream.get_executor(), [self = shared_from_this()] {
@@ -26,6 +44,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
       self->stream.socket().close(ignored);
     });
   }
+
+ private:
+  std::mutex upgrade_mutex_;
+  Upgrade* upgrade_ = nullptr;
 };
 
 }  // namespace http

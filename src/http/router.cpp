@@ -28,7 +28,13 @@ bool is_parameter(std::string_view segment) {
 }  // namespace
 
 void Router::add(beast_http::verb method, std::string pattern, Handler handler) {
-  Route route{method, std::move(pattern), {}, std::move(handler)};
+  Route route{method, std::move(pattern), {}, std::move(handler), {}};
+  for (auto segment : split_path(route.pattern)) route.segments.emplace_back(segment);
+  routes_.push_back(std::move(route));
+}
+
+void Router::add_upgrade(std::string pattern, UpgradeHandler handler) {
+  Route route{beast_http::verb::get, std::move(pattern), {}, {}, std::move(handler)};
   for (auto segment : split_path(route.pattern)) route.segments.emplace_back(segment);
   routes_.push_back(std::move(route));
 }
@@ -56,7 +62,11 @@ RouteMatch Router::match(beast_http::verb method, std::string_view path) const {
         method == beast_http::verb::head && route.method == beast_http::verb::get;
     if (route.method == method || head_of_get) {
       result.kind = RouteMatch::Kind::found;
-      result.handler = &route.handler;
+      if (route.upgrade) {
+        result.upgrade = &route.upgrade;
+      } else {
+        result.handler = &route.handler;
+      }
       result.route = route.pattern;
       result.params = std::move(params);
       return result;

@@ -131,6 +131,8 @@ std::size_t Server::open_connections() const {
 void Server::close_idle_connections() {
   std::lock_guard lock(connections_mutex_);
   for (const auto& connection : connections_) {
+    // An upgraded connection is busy for its whole life; it closes in its own way.
+    if (connection->close_upgraded()) continue;
     if (!connection->busy) connection->close_async();
   }
 }

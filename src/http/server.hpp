@@ -3,8 +3,9 @@
 // its own strand, on an io_context that the app runs with one thread per core.
 //
 // Lifetime: start() binds and accepts; shutdown() stops accepting, closes idle
-// keep-alive connections at once, lets requests in flight finish within the grace
-// period, then closes whatever is left.
+// keep-alive connections at once, asks upgraded (WebSocket) connections to close in
+// their protocol's way, lets requests in flight finish within the grace period, then
+// closes whatever is left.
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>

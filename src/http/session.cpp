@@ -227,6 +227,34 @@ net::awaitable<void> close_gracefully(beast::tcp_stream& stream) {
   stream.socket().close(ignored);
 }
 
+// Runs an upgrade route's handler as if it were an ordinary one; `out` receives what
+// takes the connection over when it accepts.
+net::awaitable<Response> take_over(std::unique_ptr<Upgrade>& out, const UpgradeHandler& handler,
+                                   Request& request, const telemetry::Context& ctx) {
+  out = co_await handler(request, ctx);
+  co_return Response{};
+}
+
+// After an upgrade route accepted the request: the handshake answers it, which ends
+// the request's exchange (span and access line); then the upgraded protocol owns the
+// connection, and the server's shutdown reaches it through the connection.
+net::awaitable<void> run_upgraded(Connection& connection, const SessionSettings& settings,
+                                  const RawRequest& raw, Upgrade& upgrade,
+                                  telemetry::http::ServerExchange& exchange) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  exchange.for_each_response_header(
+      [&](std::string_view name, std::string_view value) { headers.emplace_back(name, value); });
+  connection.stream.expires_after(settings.options.header_timeout);
+  const bool accepted = co_await upgrade.accept(connection.stream, raw, std::move(headers));
+  exchange.finish(accepted ? 101 : 400, 0, accepted ? std::string_view{} : "handshake_failed");
+  if (!accepted) co_return;
+  connection.stream.expires_never();
+  connection.attach(&upgrade);
+  if (settings.stopping) upgrade.close_for_shutdown();  // stopped during the handshake
+  co_await upgrade.run();
+  connection.attach(nullptr);
+}
+
 }  // namespace
 
 net::awaitable<void> run_session(std::shared_ptr<Connection> connection, SessionSettings settings) {
@@ -309,8 +337,23 @@ net::awaitable<void> run_session(std::shared_ptr<Connection> connection, Session
     telemetry::http::ServerExchange exchange(settings.tracer, settings.logger,
                                              settings.exchange_options, in, match.route);
 
+    // An upgrade route is dispatched like any route, so its refusal is an ordinary
+    // response; accepting it hands the connection over.
+    std::unique_ptr<Upgrade> upgrade;
+    Handler take_upgrade;
+    if (match.upgrade != nullptr) {
+      take_upgrade = [&upgrade, &match](Request& request, const telemetry::Context& ctx) {
+        return take_over(upgrade, *match.upgrade, request, ctx);
+      };
+      match.handler = &take_upgrade;
+    }
+
     std::string error_type;
     Response response = co_await dispatch(raw, match, path, query, peer, exchange, error_type);
+    if (upgrade) {
+      co_await run_upgraded(*connection, settings, raw, *upgrade, exchange);
+      break;
+    }
     add_exchange_headers(exchange, response);
     const bool keep_alive = raw.keep_alive() && !settings.stopping && !answer_early;
     response.keep_alive(keep_alive);

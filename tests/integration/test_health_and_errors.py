@@ -91,7 +91,7 @@ class GenericErrorsTest(ServiceTestCase):
 
     def test_unknown_route_is_404(self):
         self.assert_error(self.service.request("GET", "/api/nothing-here"), 404, "not_found")
-        self.assert_error(self.service.request("GET", "/"), 404, "not_found")
+        self.assert_error(self.service.request("GET", "/index.html"), 404, "not_found")
 
     def test_trailing_slash_is_another_route(self):
         self.assert_error(self.service.request("GET", "/health/"), 404, "not_found")

@@ -6,6 +6,7 @@
 
 #include "domain/clock.hpp"
 #include "domain/errors.hpp"
+#include "storage/sqlite/board_event_log.hpp"
 #include "storage/sqlite/prepared_statements.hpp"
 #include "storage/sqlite/repositories.hpp"
 #include "storage/sqlite/statement_span.hpp"
@@ -37,7 +38,8 @@ constexpr char kListForMember[] =
 // every combination of present fields.
 constexpr char kUpdateBoard[] =
     "UPDATE boards SET name = COALESCE(:name, name), description = COALESCE(:description, "
-    "description), updated_at = :updated_at WHERE id = :id";
+    "description), updated_at = :updated_at WHERE id = :id RETURNING id, name, description, "
+    "owner_id, created_at, updated_at, 'owner'";
 constexpr char kDeleteBoard[] = "DELETE FROM boards WHERE id = :id";
 constexpr char kBoardExists[] = "SELECT 1 FROM boards WHERE id = :id";
 // The board's existence and its member count are read by the INSERT itself, under the
@@ -195,8 +197,10 @@ domain::PageOf<domain::Board> BoardRepository::list_for_member(const telemetry::
   return result;
 }
 
-bool BoardRepository::update(const telemetry::Context& ctx, domain::Id board_id,
-                             const domain::BoardPatch& patch, domain::UnixMillis now) {
+std::optional<domain::BoardEvent> BoardRepository::update(const telemetry::Context& ctx,
+                                                          domain::Id board_id,
+                                                          const domain::BoardPatch& patch,
+                                                          domain::UnixMillis now) {
   soci::session sql(db_.pool());
   std::string name = patch.name.value_or("");
   soci::indicator name_ind = patch.name ? soci::i_ok : soci::i_null;
@@ -204,21 +208,50 @@ bool BoardRepository::update(const telemetry::Context& ctx, domain::Id board_id,
   soci::indicator description_ind = patch.description ? soci::i_ok : soci::i_null;
   long long at = now;
   long long id = board_id;
-  return traced(ctx, {"UPDATE", "boards", kUpdateBoard}, [&] {
-           soci::statement st =
-               (sql.prepare << kUpdateBoard, soci::use(name, name_ind),
-                soci::use(description, description_ind), soci::use(at), soci::use(id));
-           return affected(st);
-         }) > 0;
+  BoardRow row;
+  Transaction transaction(ctx, sql);
+  const bool updated = traced(ctx, {"UPDATE", "boards", kUpdateBoard}, [&] {
+    soci::statement st(sql);
+    st.alloc();
+    st.prepare(kUpdateBoard);
+    st.exchange(soci::use(name, name_ind));
+    st.exchange(soci::use(description, description_ind));
+    st.exchange(soci::use(at));
+    st.exchange(soci::use(id));
+    row.bind(st);
+    st.define_and_bind();
+    return st.execute(true);
+  });
+  if (!updated) return std::nullopt;
+  domain::BoardEvent event = record_event(ctx, sql, board_id, domain::event_type::board_updated,
+                                          now, domain::board_data(row.board()));
+  transaction.commit();
+  return event;
 }
 
-bool BoardRepository::remove(const telemetry::Context& ctx, domain::Id board_id) {
+std::optional<domain::BoardEvent> BoardRepository::remove(const telemetry::Context& ctx,
+                                                          domain::Id board_id,
+                                                          domain::UnixMillis now) {
   soci::session sql(db_.pool());
   long long id = board_id;
-  return traced(ctx, {"DELETE", "boards", kDeleteBoard}, [&] {
-           soci::statement st = (sql.prepare << kDeleteBoard, soci::use(id));
-           return affected(st);
-         }) > 0;
+  Transaction transaction(ctx, sql);
+  // The seq is taken before the row goes, so that live clients see board.deleted
+  // after every other event of the board; the event itself goes with the board.
+  long long seq = 0;
+  bool exists = false;
+  try {
+    seq = next_seq(ctx, sql, board_id);
+    exists = true;
+  } catch (const std::runtime_error&) {
+    exists = false;
+  }
+  if (!exists) return std::nullopt;
+  traced(ctx, {"DELETE", "boards", kDeleteBoard}, [&] {
+    soci::statement st = (sql.prepare << kDeleteBoard, soci::use(id));
+    return affected(st);
+  });
+  transaction.commit();
+  return domain::make_event(board_id, seq, domain::event_type::board_deleted, now, {});
 }
 
 bool BoardRepository::exists(const telemetry::Context& ctx, domain::Id board_id) {
@@ -231,11 +264,11 @@ bool BoardRepository::exists(const telemetry::Context& ctx, domain::Id board_id)
   return sql.got_data() && found == 1;
 }
 
-std::optional<domain::Member> BoardRepository::add_member(const telemetry::Context& ctx,
-                                                          domain::Id board_id, domain::Id user_id,
-                                                          domain::Role role, domain::UnixMillis now,
-                                                          std::int64_t max_members) {
+std::optional<domain::Recorded<domain::Member>> BoardRepository::add_member(
+    const telemetry::Context& ctx, domain::Id board_id, domain::Id user_id, domain::Role role,
+    domain::UnixMillis now, std::int64_t max_members) {
   soci::session sql(db_.pool());
+  Transaction transaction(ctx, sql);
   long long board = board_id;
   long long user = user_id;
   std::string role_text(domain::to_string(role));
@@ -250,7 +283,11 @@ std::optional<domain::Member> BoardRepository::add_member(const telemetry::Conte
   std::string username;
   traced(ctx, {"SELECT", "users", kUsernameOf},
          [&] { sql << kUsernameOf, soci::use(user), soci::into(username); });
-  return domain::Member{user_id, std::move(username), role, domain::format_rfc3339(now)};
+  domain::Member member{user_id, std::move(username), role, domain::format_rfc3339(now)};
+  domain::BoardEvent event = record_event(ctx, sql, board_id, domain::event_type::member_added, now,
+                                          domain::member_data(member));
+  transaction.commit();
+  return {std::move(member), std::move(event)};
 }
 
 domain::PageOf<domain::Member> BoardRepository::list_members(const telemetry::Context& ctx,
@@ -286,15 +323,23 @@ domain::PageOf<domain::Member> BoardRepository::list_members(const telemetry::Co
   return result;
 }
 
-bool BoardRepository::remove_member(const telemetry::Context& ctx, domain::Id board_id,
-                                    domain::Id user_id) {
+std::optional<domain::BoardEvent> BoardRepository::remove_member(const telemetry::Context& ctx,
+                                                                 domain::Id board_id,
+                                                                 domain::Id user_id,
+                                                                 domain::UnixMillis now) {
   soci::session sql(db_.pool());
   long long board = board_id;
   long long user = user_id;
-  return traced(ctx, {"DELETE", "board_members", kDeleteMember}, [&] {
-           soci::statement st = (sql.prepare << kDeleteMember, soci::use(board), soci::use(user));
-           return affected(st);
-         }) > 0;
+  Transaction transaction(ctx, sql);
+  const long long removed = traced(ctx, {"DELETE", "board_members", kDeleteMember}, [&] {
+    soci::statement st = (sql.prepare << kDeleteMember, soci::use(board), soci::use(user));
+    return affected(st);
+  });
+  if (removed == 0) return std::nullopt;
+  domain::BoardEvent event = record_event(ctx, sql, board_id, domain::event_type::member_removed,
+                                          now, domain::member_removed_data(user_id));
+  transaction.commit();
+  return event;
 }
 
 }  // namespace storage::sqlite

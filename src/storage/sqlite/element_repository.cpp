@@ -7,9 +7,11 @@
 #include <stdexcept>
 
 #include "domain/clock.hpp"
+#include "storage/sqlite/board_event_log.hpp"
 #include "storage/sqlite/prepared_statements.hpp"
 #include "storage/sqlite/repositories.hpp"
 #include "storage/sqlite/statement_span.hpp"
+#include "storage/sqlite/transaction.hpp"
 
 namespace storage::sqlite {
 
@@ -22,6 +24,11 @@ constexpr char kList[] =
     "SELECT id, board_id, kind, x, y, width, height, rotation, z_index, style, text, version, "
     "created_by, created_at, updated_at FROM elements WHERE board_id = :board_id AND (z_index, "
     "id) > (:after_z_index, :after_id) ORDER BY z_index, id LIMIT :limit";
+// A whole board, in the same order.
+constexpr char kListAll[] =
+    "SELECT id, board_id, kind, x, y, width, height, rotation, z_index, style, text, version, "
+    "created_by, created_at, updated_at FROM elements WHERE board_id = :board_id ORDER BY "
+    "z_index, id";
 constexpr char kFind[] =
     "SELECT id, board_id, kind, x, y, width, height, rotation, z_index, style, text, version, "
     "created_by, created_at, updated_at FROM elements WHERE board_id = :board_id AND id = :id";
@@ -33,12 +40,14 @@ constexpr char kInsert[] =
     "version, created_by, created_at, updated_at) SELECT id, :kind, :x, :y, :width, :height, "
     ":rotation, :z_index, :style, :text, 1, :created_by, :created_at, :updated_at FROM boards "
     "WHERE id = :board_id AND element_count < :max_elements RETURNING id";
-// The version in the WHERE clause makes the check and the write one atomic step.
+// The version in the WHERE clause makes the check and the write one atomic step;
+// RETURNING gives the element as stored, for its event.
 constexpr char kUpdate[] =
     "UPDATE elements SET kind = :kind, x = :x, y = :y, width = :width, height = :height, "
     "rotation = :rotation, z_index = :z_index, style = :style, text = :text, version = version "
     "+ 1, updated_at = :updated_at WHERE board_id = :board_id AND id = :id AND version = "
-    ":expected_version";
+    ":expected_version RETURNING id, board_id, kind, x, y, width, height, rotation, z_index, "
+    "style, text, version, created_by, created_at, updated_at";
 constexpr char kDelete[] = "DELETE FROM elements WHERE board_id = :board_id AND id = :id";
 
 // One row of the SELECTs above, in their column order.
@@ -177,6 +186,22 @@ domain::PageOf<domain::Element> ElementRepository::list(const telemetry::Context
   return result;
 }
 
+std::vector<domain::Element> ElementRepository::list_on(const telemetry::Context& ctx, Database& db,
+                                                        soci::session& sql, domain::Id board_id) {
+  // The whole board, for a snapshot (bounded by the board's element cap).
+  std::vector<domain::Element> elements;
+  traced(ctx, {"SELECT", "elements", kListAll}, [&] {
+    Prepared st(db.statements(sql), kListAll);
+    st.bind(1, board_id);
+    ElementRow row;
+    while (st.step()) {
+      row.read(st);
+      elements.push_back(row.element());
+    }
+  });
+  return elements;
+}
+
 std::optional<domain::Element> ElementRepository::find(const telemetry::Context& ctx,
                                                        domain::Id board_id, domain::Id element_id) {
   soci::session sql(db_.pool());
@@ -197,12 +222,11 @@ std::optional<domain::Element> ElementRepository::find(const telemetry::Context&
   return row.element();
 }
 
-std::optional<domain::Element> ElementRepository::insert(const telemetry::Context& ctx,
-                                                         domain::Id board_id, domain::Id created_by,
-                                                         const domain::ElementValues& values,
-                                                         domain::UnixMillis now,
-                                                         std::int64_t max_elements) {
+std::optional<domain::Recorded<domain::Element>> ElementRepository::insert(
+    const telemetry::Context& ctx, domain::Id board_id, domain::Id created_by,
+    const domain::ElementValues& values, domain::UnixMillis now, std::int64_t max_elements) {
   soci::session sql(db_.pool());
+  Transaction transaction(ctx, sql);
   long long board = board_id;
   long long creator = created_by;
   long long at = now;
@@ -225,58 +249,77 @@ std::optional<domain::Element> ElementRepository::insert(const telemetry::Contex
   });
   if (!inserted) return std::nullopt;
   const std::string when = domain::format_rfc3339(now);
-  return domain::Element{id,
-                         board_id,
-                         values.kind,
-                         values.x,
-                         values.y,
-                         values.width,
-                         values.height,
-                         values.rotation,
-                         values.z_index,
-                         values.style,
-                         values.text,
-                         1,
-                         created_by,
-                         when,
-                         when};
+  domain::Element element{id,
+                          board_id,
+                          values.kind,
+                          values.x,
+                          values.y,
+                          values.width,
+                          values.height,
+                          values.rotation,
+                          values.z_index,
+                          values.style,
+                          values.text,
+                          1,
+                          created_by,
+                          when,
+                          when};
+  domain::BoardEvent event = record_event(ctx, sql, board_id, domain::event_type::element_created,
+                                          now, domain::element_data(element));
+  transaction.commit();
+  return {std::move(element), std::move(event)};
 }
 
-bool ElementRepository::update_if_version(const telemetry::Context& ctx, domain::Id board_id,
-                                          domain::Id element_id, std::int64_t expected_version,
-                                          const domain::ElementValues& values,
-                                          domain::UnixMillis now) {
+std::optional<domain::Recorded<domain::Element>> ElementRepository::update_if_version(
+    const telemetry::Context& ctx, domain::Id board_id, domain::Id element_id,
+    std::int64_t expected_version, const domain::ElementValues& values, domain::UnixMillis now) {
   soci::session sql(db_.pool());
   long long board = board_id;
   long long id = element_id;
   long long expected = expected_version;
   long long at = now;
   ValueBinding bound(values);
-  return traced(ctx, {"UPDATE", "elements", kUpdate}, [&] {
-           soci::statement st(sql);
-           st.alloc();
-           st.prepare(kUpdate);
-           bound.bind(st);
-           st.exchange(soci::use(at));
-           st.exchange(soci::use(board));
-           st.exchange(soci::use(id));
-           st.exchange(soci::use(expected));
-           st.define_and_bind();
-           st.execute(true);
-           return st.get_affected_rows();
-         }) > 0;
+  ElementRow row;
+  Transaction transaction(ctx, sql);
+  const bool updated = traced(ctx, {"UPDATE", "elements", kUpdate}, [&] {
+    soci::statement st(sql);
+    st.alloc();
+    st.prepare(kUpdate);
+    bound.bind(st);
+    st.exchange(soci::use(at));
+    st.exchange(soci::use(board));
+    st.exchange(soci::use(id));
+    st.exchange(soci::use(expected));
+    row.bind(st);
+    st.define_and_bind();
+    return st.execute(true);
+  });
+  if (!updated) return std::nullopt;
+  domain::Element element = row.element();
+  domain::BoardEvent event = record_event(ctx, sql, board_id, domain::event_type::element_updated,
+                                          now, domain::element_data(element));
+  transaction.commit();
+  return domain::Recorded<domain::Element>{std::move(element), std::move(event)};
 }
 
-bool ElementRepository::remove(const telemetry::Context& ctx, domain::Id board_id,
-                               domain::Id element_id) {
+std::optional<domain::BoardEvent> ElementRepository::remove(const telemetry::Context& ctx,
+                                                            domain::Id board_id,
+                                                            domain::Id element_id,
+                                                            domain::UnixMillis now) {
   soci::session sql(db_.pool());
   long long board = board_id;
   long long id = element_id;
-  return traced(ctx, {"DELETE", "elements", kDelete}, [&] {
-           soci::statement st = (sql.prepare << kDelete, soci::use(board), soci::use(id));
-           st.execute(true);
-           return st.get_affected_rows();
-         }) > 0;
+  Transaction transaction(ctx, sql);
+  const long long removed = traced(ctx, {"DELETE", "elements", kDelete}, [&] {
+    soci::statement st = (sql.prepare << kDelete, soci::use(board), soci::use(id));
+    st.execute(true);
+    return st.get_affected_rows();
+  });
+  if (removed == 0) return std::nullopt;
+  domain::BoardEvent event = record_event(ctx, sql, board_id, domain::event_type::element_deleted,
+                                          now, domain::element_deleted_data(element_id));
+  transaction.commit();
+  return event;
 }
 
 }  // namespace storage::sqlite

@@ -81,6 +81,21 @@ END)",
   UPDATE boards SET element_count = element_count - 1 WHERE id = OLD.board_id;
 END)",
      }},
+    // Every change to a board gets the board's next seq and is stored as an event in
+    // the change's transaction, so a client that reconnects can catch up.
+    {3,
+     "board events",
+     {
+         "ALTER TABLE boards ADD COLUMN seq INTEGER NOT NULL DEFAULT 0",
+         R"(CREATE TABLE board_events (
+  board_id INTEGER NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (board_id, seq)) WITHOUT ROWID)",
+         "CREATE INDEX board_events_by_time ON board_events(at)",
+     }},
 };
 
 constexpr char kCreateTable[] = R"(CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -44,18 +44,22 @@ class BoardRepository final : public domain::BoardRepository {
                                                domain::Id user_id) override;
   domain::PageOf<domain::Board> list_for_member(const telemetry::Context& ctx, domain::Id user_id,
                                                 const domain::Page& page) override;
-  bool update(const telemetry::Context& ctx, domain::Id board_id, const domain::BoardPatch& patch,
-              domain::UnixMillis now) override;
-  bool remove(const telemetry::Context& ctx, domain::Id board_id) override;
+  std::optional<domain::BoardEvent> update(const telemetry::Context& ctx, domain::Id board_id,
+                                           const domain::BoardPatch& patch,
+                                           domain::UnixMillis now) override;
+  std::optional<domain::BoardEvent> remove(const telemetry::Context& ctx, domain::Id board_id,
+                                           domain::UnixMillis now) override;
   bool exists(const telemetry::Context& ctx, domain::Id board_id) override;
-  std::optional<domain::Member> add_member(const telemetry::Context& ctx, domain::Id board_id,
-                                           domain::Id user_id, domain::Role role,
-                                           domain::UnixMillis now,
-                                           std::int64_t max_members) override;
+  std::optional<domain::Recorded<domain::Member>> add_member(const telemetry::Context& ctx,
+                                                             domain::Id board_id,
+                                                             domain::Id user_id, domain::Role role,
+                                                             domain::UnixMillis now,
+                                                             std::int64_t max_members) override;
   domain::PageOf<domain::Member> list_members(const telemetry::Context& ctx, domain::Id board_id,
                                               const domain::Page& page) override;
-  bool remove_member(const telemetry::Context& ctx, domain::Id board_id,
-                     domain::Id user_id) override;
+  std::optional<domain::BoardEvent> remove_member(const telemetry::Context& ctx,
+                                                  domain::Id board_id, domain::Id user_id,
+                                                  domain::UnixMillis now) override;
 
  private:
   Database& db_;
@@ -68,13 +72,37 @@ class ElementRepository final : public domain::ElementRepository {
                                        const domain::Page& page) override;
   std::optional<domain::Element> find(const telemetry::Context& ctx, domain::Id board_id,
                                       domain::Id element_id) override;
-  std::optional<domain::Element> insert(const telemetry::Context& ctx, domain::Id board_id,
-                                        domain::Id created_by, const domain::ElementValues& values,
-                                        domain::UnixMillis now, std::int64_t max_elements) override;
-  bool update_if_version(const telemetry::Context& ctx, domain::Id board_id, domain::Id element_id,
-                         std::int64_t expected_version, const domain::ElementValues& values,
-                         domain::UnixMillis now) override;
-  bool remove(const telemetry::Context& ctx, domain::Id board_id, domain::Id element_id) override;
+  std::optional<domain::Recorded<domain::Element>> insert(const telemetry::Context& ctx,
+                                                          domain::Id board_id,
+                                                          domain::Id created_by,
+                                                          const domain::ElementValues& values,
+                                                          domain::UnixMillis now,
+                                                          std::int64_t max_elements) override;
+  std::optional<domain::Recorded<domain::Element>> update_if_version(
+      const telemetry::Context& ctx, domain::Id board_id, domain::Id element_id,
+      std::int64_t expected_version, const domain::ElementValues& values,
+      domain::UnixMillis now) override;
+  std::optional<domain::BoardEvent> remove(const telemetry::Context& ctx, domain::Id board_id,
+                                           domain::Id element_id, domain::UnixMillis now) override;
+
+  // list() on a session the caller holds (inside its transaction).
+  static std::vector<domain::Element> list_on(const telemetry::Context& ctx, Database& db,
+                                              soci::session& sql, domain::Id board_id);
+
+ private:
+  Database& db_;
+};
+
+class BoardEventRepository final : public domain::BoardEventRepository {
+ public:
+  explicit BoardEventRepository(Database& db) : db_(db) {}
+  std::optional<domain::EventsAfter> events_after(const telemetry::Context& ctx,
+                                                  domain::Id board_id, std::int64_t after,
+                                                  std::size_t limit) override;
+  std::optional<domain::BoardSnapshot> snapshot(const telemetry::Context& ctx,
+                                                domain::Id board_id) override;
+  std::int64_t prune(const telemetry::Context& ctx, domain::UnixMillis older_than,
+                     std::int64_t keep_per_board) override;
 
  private:
   Database& db_;

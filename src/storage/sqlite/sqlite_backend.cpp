@@ -21,11 +21,12 @@ class SqliteBackend final : public Backend {
         sessions_(*db_),
         boards_(*db_),
         elements_(*db_),
+        events_(*db_),
         executor_(DbExecutorOptions{db_->connections(), options.max_pending}) {}
   ~SqliteBackend() override { executor_.stop(); }
 
   domain::Repositories repositories() noexcept override {
-    return {users_, sessions_, boards_, elements_};
+    return {users_, sessions_, boards_, elements_, events_};
   }
   Executor& executor() noexcept override { return executor_; }
   std::string_view system_name() const noexcept override { return kSystemName; }
@@ -48,6 +49,7 @@ class SqliteBackend final : public Backend {
   SessionRepository sessions_;
   BoardRepository boards_;
   ElementRepository elements_;
+  BoardEventRepository events_;
   DbExecutor executor_;
 };
 

@@ -115,6 +115,22 @@ TEST(Config, AuthLimitsAndHashingPool) {
   EXPECT_EQ(config.hash_queue_limit, 9u);
   EXPECT_NE(error_of(load({{"BOARD_LOGIN_FAILURES_PER_ACCOUNT", "0/60s"}})), "");
   EXPECT_NE(error_of(load({{"BOARD_HASH_QUEUE_LIMIT", "0"}})), "");
+TEST(Config, RealtimeSettings) {
+  const auto result = load({{"BOARD_WS_MAX_MESSAGE_BYTES", "131072"},
+                            {"BOARD_WS_ALLOWED_ORIGINS", "https://a.example, https://b.example,"},
+                            {"BOARD_WS_MAX_PER_USER", "3"},
+                            {"BOARD_EVENTS_KEEP_PER_BOARD", "50"},
+                            {"BOARD_EVENTS_KEEP_SECONDS", "600"}});
+  ASSERT_TRUE(std::holds_alternative<app::ConfigRequest>(result));
+  const auto& config = std::get<app::ConfigRequest>(result).config;
+  EXPECT_EQ(config.realtime.max_message_bytes, 131072u);
+  EXPECT_EQ(config.realtime.allowed_origins,
+            (std::vector<std::string>{"https://a.example", "https://b.example"}));
+  EXPECT_EQ(config.realtime.max_connections_per_user, 3u);
+  EXPECT_EQ(config.sync.keep_per_board, 50);
+  EXPECT_EQ(config.sync.keep_for, std::chrono::seconds(600));
+  const std::string message = error_of(load({{"BOARD_WS_SEND_QUEUE_BYTES", "big"}}));
+  EXPECT_EQ(message.rfind("BOARD_WS_SEND_QUEUE_BYTES: 'big'", 0), 0u) << message;
 }
 
 TEST(Config, HelpAndVersion) {

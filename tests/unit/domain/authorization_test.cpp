@@ -26,15 +26,20 @@ class RolesOnly final : public BoardRepository {
   Board insert(const telemetry::Context&, Id, const BoardDraft&, UnixMillis) override { fail(); }
   std::optional<Board> find_for_member(const telemetry::Context&, Id, Id) override { fail(); }
   PageOf<Board> list_for_member(const telemetry::Context&, Id, const Page&) override { fail(); }
-  bool update(const telemetry::Context&, Id, const BoardPatch&, UnixMillis) override { fail(); }
-  bool remove(const telemetry::Context&, Id) override { fail(); }
+  std::optional<BoardEvent> update(const telemetry::Context&, Id, const BoardPatch&,
+                                   UnixMillis) override {
+    fail();
+  }
+  std::optional<BoardEvent> remove(const telemetry::Context&, Id, UnixMillis) override { fail(); }
   bool exists(const telemetry::Context&, Id) override { fail(); }
-  std::optional<Member> add_member(const telemetry::Context&, Id, Id, Role, UnixMillis,
-                                   std::int64_t) override {
+  std::optional<Recorded<Member>> add_member(const telemetry::Context&, Id, Id, Role, UnixMillis,
+                                             std::int64_t) override {
     fail();
   }
   PageOf<Member> list_members(const telemetry::Context&, Id, const Page&) override { fail(); }
-  bool remove_member(const telemetry::Context&, Id, Id) override { fail(); }
+  std::optional<BoardEvent> remove_member(const telemetry::Context&, Id, Id, UnixMillis) override {
+    fail();
+  }
 
  private:
   [[noreturn]] static void fail() { throw std::logic_error("not used by authorize()"); }

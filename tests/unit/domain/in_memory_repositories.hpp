@@ -2,9 +2,9 @@
 // The repositories of domain/repositories.hpp kept in memory, so that the use cases
 // can be tested with no database. Each keeps the promises its interface states
 // (case-insensitive unique usernames, owner membership on insert, pages by sort key,
-// version-checked updates, caps, deletes that take members and elements along) and
-// nothing more. A mutex per repository: the services may be called from
-// several threads, as on the database pool.
+// version-checked updates, caps, deletes that take members and elements along, a seq
+// per board and an event per change) and nothing more. A mutex per repository: the
+// services may be called from several threads, as on the database pool.
 
 #include <algorithm>
 #include <cctype>
@@ -144,9 +144,64 @@ class InMemorySessionRepository final : public SessionRepository {
   std::map<std::string, Row> sessions_;  // token hash -> session
 };
 
+// The boards' seq counters and stored events, shared by the element and board
+// repositories as the events table is in SQLite. A change and its event are written
+// under the changing repository's lock, as in one transaction.
+class InMemoryEventLog {
+ public:
+  BoardEvent record(Id board_id, std::string_view type, UnixMillis at, boost::json::object data) {
+    std::lock_guard lock(mutex_);
+    BoardEvent event = make_event(board_id, ++seq_[board_id], type, at, std::move(data));
+    events_.push_back(event);
+    return event;
+  }
+
+  // The board's next seq, not stored (board.deleted); its events go with it.
+  std::int64_t drop_board(Id board_id) {
+    std::lock_guard lock(mutex_);
+    const std::int64_t seq = ++seq_[board_id];
+    std::erase_if(events_, [&](const BoardEvent& e) { return e.board_id == board_id; });
+    return seq;
+  }
+
+  std::int64_t seq(Id board_id) const {
+    std::lock_guard lock(mutex_);
+    const auto found = seq_.find(board_id);
+    return found == seq_.end() ? 0 : found->second;
+  }
+
+  std::vector<BoardEvent> events(Id board_id) const {
+    std::lock_guard lock(mutex_);
+    std::vector<BoardEvent> out;
+    for (const auto& event : events_) {
+      if (event.board_id == board_id) out.push_back(event);
+    }
+    return out;
+  }
+
+  std::int64_t prune(UnixMillis older_than, std::int64_t keep_per_board) {
+    std::lock_guard lock(mutex_);
+    return static_cast<std::int64_t>(std::erase_if(events_, [&](const BoardEvent& e) {
+      return e.at < older_than || e.seq <= seq_.at(e.board_id) - keep_per_board;
+    }));
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<Id, std::int64_t> seq_;  // board id -> latest seq
+  std::vector<BoardEvent> events_;  // in the order recorded
+};
+
 class InMemoryElementRepository : public ElementRepository {
  public:
+  explicit InMemoryElementRepository(InMemoryEventLog& log) : log_(log) {}
+
   PageOf<Element> list(const telemetry::Context&, Id board_id, const Page& page) override {
+    return page_of(all_on(board_id), page, [](const Element& e) { return SortKey{e.z_index, e.id}; });
+  }
+
+  // The whole board in list order (for a snapshot).
+  std::vector<Element> all_on(Id board_id) const {
     std::lock_guard lock(mutex_);
     std::vector<Element> out;
     for (const auto& [id, element] : elements_) {
@@ -155,7 +210,7 @@ class InMemoryElementRepository : public ElementRepository {
     // Ids ascend in the map, so a stable sort by z_index keeps id as the tie-break.
     std::stable_sort(out.begin(), out.end(),
                      [](const Element& a, const Element& b) { return a.z_index < b.z_index; });
-    return page_of(out, page, [](const Element& e) { return SortKey{e.z_index, e.id}; });
+    return out;
   }
 
   std::optional<Element> find(const telemetry::Context&, Id board_id, Id element_id) override {
@@ -165,9 +220,9 @@ class InMemoryElementRepository : public ElementRepository {
     return found->second;
   }
 
-  std::optional<Element> insert(const telemetry::Context&, Id board_id, Id created_by,
-                                const ElementValues& values, UnixMillis now,
-                                std::int64_t max_elements) override {
+  std::optional<Recorded<Element>> insert(const telemetry::Context&, Id board_id, Id created_by,
+                                          const ElementValues& values, UnixMillis now,
+                                          std::int64_t max_elements) override {
     // Asked before taking this lock: the board repository locks the other way round.
     if (!board_exists_ || !board_exists_(board_id)) return std::nullopt;
     std::lock_guard lock(mutex_);
@@ -184,29 +239,36 @@ class InMemoryElementRepository : public ElementRepository {
     element.created_at = format_rfc3339(now);
     element.updated_at = element.created_at;
     elements_.emplace(element.id, element);
-    return element;
+    BoardEvent event =
+        log_.record(board_id, event_type::element_created, now, element_data(element));
+    return Recorded<Element>{std::move(element), std::move(event)};
   }
 
-  bool update_if_version(const telemetry::Context&, Id board_id, Id element_id,
-                         std::int64_t expected_version, const ElementValues& values,
-                         UnixMillis now) override {
+  std::optional<Recorded<Element>> update_if_version(const telemetry::Context&, Id board_id,
+                                                     Id element_id, std::int64_t expected_version,
+                                                     const ElementValues& values,
+                                                     UnixMillis now) override {
     std::lock_guard lock(mutex_);
     const auto found = elements_.find(element_id);
-    if (found == elements_.end() || found->second.board_id != board_id) return false;
+    if (found == elements_.end() || found->second.board_id != board_id) return std::nullopt;
     Element& element = found->second;
-    if (element.version != expected_version) return false;
+    if (element.version != expected_version) return std::nullopt;
     write(element, values);
     element.version += 1;
     element.updated_at = format_rfc3339(now);
-    return true;
+    BoardEvent event =
+        log_.record(board_id, event_type::element_updated, now, element_data(element));
+    return Recorded<Element>{element, std::move(event)};
   }
 
-  bool remove(const telemetry::Context&, Id board_id, Id element_id) override {
+  std::optional<BoardEvent> remove(const telemetry::Context&, Id board_id, Id element_id,
+                                   UnixMillis now) override {
     std::lock_guard lock(mutex_);
     const auto found = elements_.find(element_id);
-    if (found == elements_.end() || found->second.board_id != board_id) return false;
+    if (found == elements_.end() || found->second.board_id != board_id) return std::nullopt;
     elements_.erase(found);
-    return true;
+    return log_.record(board_id, event_type::element_deleted, now,
+                       element_deleted_data(element_id));
   }
 
   // Whether a board exists, asked by insert (SQLite: the INSERT reads the board row).
@@ -236,6 +298,7 @@ class InMemoryElementRepository : public ElementRepository {
     element.text = values.text;
   }
 
+  InMemoryEventLog& log_;
   mutable std::mutex mutex_;
   Id next_id_ = 1;
   std::map<Id, Element> elements_;
@@ -244,8 +307,9 @@ class InMemoryElementRepository : public ElementRepository {
 
 class InMemoryBoardRepository final : public BoardRepository {
  public:
-  InMemoryBoardRepository(const InMemoryUserRepository& users, InMemoryElementRepository& elements)
-      : users_(users), elements_(elements) {
+  InMemoryBoardRepository(const InMemoryUserRepository& users, InMemoryElementRepository& elements,
+                          InMemoryEventLog& log)
+      : users_(users), elements_(elements), log_(log) {
     elements_.set_board_exists([this](Id board_id) { return contains_board(board_id); });
   }
 
@@ -299,23 +363,24 @@ class InMemoryBoardRepository final : public BoardRepository {
     return out;
   }
 
-  bool update(const telemetry::Context&, Id board_id, const BoardPatch& patch,
-              UnixMillis now) override {
+  std::optional<BoardEvent> update(const telemetry::Context&, Id board_id, const BoardPatch& patch,
+                                   UnixMillis now) override {
     std::lock_guard lock(mutex_);
     const auto found = boards_.find(board_id);
-    if (found == boards_.end()) return false;
+    if (found == boards_.end()) return std::nullopt;
     Board& board = found->second.board;
     if (patch.name) board.name = *patch.name;
     if (patch.description) board.description = *patch.description;
     board.updated_at = format_rfc3339(now);
-    return true;
+    return log_.record(board_id, event_type::board_updated, now, board_data(board));
   }
 
-  bool remove(const telemetry::Context&, Id board_id) override {
+  std::optional<BoardEvent> remove(const telemetry::Context&, Id board_id,
+                                   UnixMillis now) override {
     std::lock_guard lock(mutex_);
-    if (boards_.erase(board_id) == 0) return false;
+    if (boards_.erase(board_id) == 0) return std::nullopt;
     elements_.remove_board(board_id);
-    return true;
+    return make_event(board_id, log_.drop_board(board_id), event_type::board_deleted, now, {});
   }
 
   bool exists(const telemetry::Context&, Id board_id) override {
@@ -323,8 +388,9 @@ class InMemoryBoardRepository final : public BoardRepository {
     return boards_.contains(board_id);
   }
 
-  std::optional<Member> add_member(const telemetry::Context&, Id board_id, Id user_id, Role role,
-                                   UnixMillis now, std::int64_t max_members) override {
+  std::optional<Recorded<Member>> add_member(const telemetry::Context&, Id board_id, Id user_id,
+                                             Role role, UnixMillis now,
+                                             std::int64_t max_members) override {
     std::lock_guard lock(mutex_);
     const auto found = boards_.find(board_id);
     if (found == boards_.end()) return std::nullopt;
@@ -333,7 +399,9 @@ class InMemoryBoardRepository final : public BoardRepository {
     if (static_cast<std::int64_t>(row.members.size()) >= max_members) return std::nullopt;
     const MemberRow& added =
         row.members.emplace(user_id, MemberRow{role, format_rfc3339(now), now}).first->second;
-    return member_of(user_id, added);
+    Member member = member_of(user_id, added);
+    BoardEvent event = log_.record(board_id, event_type::member_added, now, member_data(member));
+    return Recorded<Member>{std::move(member), std::move(event)};
   }
 
   PageOf<Member> list_members(const telemetry::Context&, Id board_id, const Page& page) override {
@@ -355,10 +423,17 @@ class InMemoryBoardRepository final : public BoardRepository {
     });
   }
 
-  bool remove_member(const telemetry::Context&, Id board_id, Id user_id) override {
+  std::optional<BoardEvent> remove_member(const telemetry::Context&, Id board_id, Id user_id,
+                                          UnixMillis now) override {
     std::lock_guard lock(mutex_);
     const auto found = boards_.find(board_id);
-    return found != boards_.end() && found->second.members.erase(user_id) == 1;
+    if (found == boards_.end() || found->second.members.erase(user_id) == 0) return std::nullopt;
+    return log_.record(board_id, event_type::member_removed, now, member_removed_data(user_id));
+  }
+
+  bool exists(Id board_id) const {
+    std::lock_guard lock(mutex_);
+    return boards_.contains(board_id);
   }
 
   std::size_t size() const {
@@ -398,19 +473,84 @@ class InMemoryBoardRepository final : public BoardRepository {
 
   const InMemoryUserRepository& users_;
   InMemoryElementRepository& elements_;
+  InMemoryEventLog& log_;
   mutable std::mutex mutex_;
   Id next_id_ = 1;
   std::map<Id, Row> boards_;
 };
 
-// The four repositories wired together, as a backend would hand them out.
+// Catch-up and snapshots on the shared event log. Not one transaction as in SQLite:
+// tests read it while nothing else writes.
+class InMemoryBoardEventRepository final : public BoardEventRepository {
+ public:
+  InMemoryBoardEventRepository(InMemoryEventLog& log, InMemoryBoardRepository& boards,
+                               InMemoryElementRepository& elements)
+      : log_(log), boards_(boards), elements_(elements) {}
+
+  std::optional<EventsAfter> events_after(const telemetry::Context&, Id board_id,
+                                          std::int64_t after, std::size_t limit) override {
+    if (!boards_.exists(board_id)) return std::nullopt;
+    EventsAfter out;
+    out.current_seq = log_.seq(board_id);
+    if (after >= out.current_seq) return out;
+    const std::vector<BoardEvent> kept = log_.events(board_id);
+    if (kept.empty() || kept.front().seq > after + 1) {
+      out.complete = false;
+      return out;
+    }
+    for (const auto& event : kept) {
+      if (event.seq > after) out.events.push_back(event);
+    }
+    if (out.events.size() > limit) {
+      out.events.clear();
+      out.complete = false;
+    }
+    return out;
+  }
+
+  std::optional<BoardSnapshot> snapshot(const telemetry::Context& ctx, Id board_id) override {
+    if (!boards_.exists(board_id)) return std::nullopt;
+    return BoardSnapshot{log_.seq(board_id), elements_.all_on(board_id)};
+  }
+
+  std::int64_t prune(const telemetry::Context&, UnixMillis older_than,
+                     std::int64_t keep_per_board) override {
+    return log_.prune(older_than, keep_per_board);
+  }
+
+ private:
+  InMemoryEventLog& log_;
+  InMemoryBoardRepository& boards_;
+  InMemoryElementRepository& elements_;
+};
+
+// Every event a service published, in the order published.
+class RecordingPublisher final : public BoardEventPublisher {
+ public:
+  void publish(const telemetry::Context&, const BoardEvent& event) noexcept override {
+    std::lock_guard lock(mutex_);
+    events_.push_back(event);
+  }
+  std::vector<BoardEvent> events() const {
+    std::lock_guard lock(mutex_);
+    return events_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<BoardEvent> events_;
+};
+
+// The repositories wired together, as a backend would hand them out.
 struct InMemoryRepositories {
   InMemoryUserRepository users;
   InMemorySessionRepository sessions{users};
-  InMemoryElementRepository elements;
-  InMemoryBoardRepository boards{users, elements};
+  InMemoryEventLog log;
+  InMemoryElementRepository elements{log};
+  InMemoryBoardRepository boards{users, elements, log};
+  InMemoryBoardEventRepository events{log, boards, elements};
 
-  Repositories repositories() { return Repositories{users, sessions, boards, elements}; }
+  Repositories repositories() { return Repositories{users, sessions, boards, elements, events}; }
 };
 
 }  // namespace domain::test

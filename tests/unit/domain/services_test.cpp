@@ -43,7 +43,8 @@ class ServicesTest : public ::testing::Test {
     options.password_cost = PasswordCost::minimal();
     options.token_ttl = token_ttl;
     options.clock = clock.clock();
-    services = std::make_unique<Services>(store.repositories(), options, limits);
+    services = std::make_unique<Services>(store.repositories(), options, published,
+                                          SyncOptions{}, limits);
   }
 
   AccountService& accounts() { return services->accounts(); }
@@ -78,6 +79,7 @@ class ServicesTest : public ::testing::Test {
   ManualClock clock;
   TestContext t;
   InMemoryRepositories store;
+  RecordingPublisher published;
   std::unique_ptr<Services> services;
 };
 
@@ -533,9 +535,11 @@ TEST_F(Elements, StaleVersionConflictsAndCarriesTheCurrentElement) {
 // version check is what turns it into a conflict instead of a lost update.
 class RacingElements final : public InMemoryElementRepository {
  public:
-  bool update_if_version(const telemetry::Context& ctx, Id board_id, Id element_id,
-                         std::int64_t expected_version, const ElementValues& values,
-                         UnixMillis now) override {
+  using InMemoryElementRepository::InMemoryElementRepository;
+  std::optional<Recorded<Element>> update_if_version(const telemetry::Context& ctx, Id board_id,
+                                                     Id element_id, std::int64_t expected_version,
+                                                     const ElementValues& values,
+                                                     UnixMillis now) override {
     if (race) {
       race = false;
       ElementValues theirs = values;
@@ -550,12 +554,16 @@ class RacingElements final : public InMemoryElementRepository {
 };
 
 TEST_F(Elements, WriteBetweenReadAndUpdateIsAConflictToo) {
-  RacingElements racing;
-  InMemoryBoardRepository racing_boards(store.users, racing);
+  InMemoryEventLog log;
+  RacingElements racing(log);
+  InMemoryBoardRepository racing_boards(store.users, racing, log);
+  InMemoryBoardEventRepository racing_events(log, racing_boards, racing);
   AccountOptions options;
   options.password_cost = PasswordCost::minimal();
   options.clock = clock.clock();
-  Services raced({store.users, store.sessions, racing_boards, racing}, options);
+  NoBoardEventPublisher nobody;
+  Services raced({store.users, store.sessions, racing_boards, racing, racing_events}, options,
+                 nobody);
 
   const Id board = raced.boards().create(t.ctx, owner, {"Race", ""}).id;
   const Element e = raced.elements().create(t.ctx, owner, board, note("v1"));
@@ -611,6 +619,129 @@ TEST_F(Elements, ElementsBelongToTheirBoard) {
   EXPECT_EQ(elements().get(t.ctx, owner, board, e.id).x, 10.5);
   EXPECT_EQ(outcome([&] { elements().remove(t.ctx, editor, board, e.id); }), "allowed");
   EXPECT_EQ(outcome([&] { elements().get(t.ctx, owner, board, e.id); }), "not_found");
+}
+
+// --- board events and catch-up ----------------------------------------------
+
+class Events : public Elements {
+ protected:
+  std::vector<std::string> published_types() const {
+    std::vector<std::string> types;
+    for (const auto& event : published.events()) types.push_back(event.type);
+    return types;
+  }
+  std::vector<std::int64_t> published_seqs(Id board) const {
+    std::vector<std::int64_t> seqs;
+    for (const auto& event : published.events()) {
+      if (event.board_id == board) seqs.push_back(event.seq);
+    }
+    return seqs;
+  }
+};
+
+TEST_F(Events, EveryBoardChangeIsPublishedOnceWithTheBoardsNextSeq) {
+  const Id board = shared_board();  // two members added: seq 1 and 2
+  const Element e = elements().create(t.ctx, editor, board, note("a"));
+  ElementPatch patch = patch_at(1);
+  patch.text = "b";
+  elements().update(t.ctx, editor, board, e.id, patch);
+  elements().remove(t.ctx, editor, board, e.id);
+  BoardPatch rename;
+  rename.name = "Renamed";
+  boards().update(t.ctx, owner, board, rename);
+  boards().remove_member(t.ctx, owner, board, viewer);
+  boards().remove(t.ctx, owner, board);
+
+  EXPECT_EQ(published_types(),
+            (std::vector<std::string>{"member.added", "member.added", "element.created",
+                                      "element.updated", "element.deleted", "board.updated",
+                                      "member.removed", "board.deleted"}));
+  EXPECT_EQ(published_seqs(board), (std::vector<std::int64_t>{1, 2, 3, 4, 5, 6, 7, 8}));
+  const auto events = published.events();
+  EXPECT_EQ(events[2].data.at("element").at("text").as_string(), "a");
+  EXPECT_EQ(events[3].data.at("element").at("version").as_int64(), 2);
+  EXPECT_EQ(events[4].data.at("element_id").as_int64(), e.id);
+  EXPECT_EQ(events[5].data.at("board").at("name").as_string(), "Renamed");
+  EXPECT_EQ(events[6].data.at("user_id").as_int64(), viewer);
+}
+
+TEST_F(Events, RefusedChangesPublishNothingAndTakeNoSeq) {
+  const Id board = shared_board();
+  const Element e = elements().create(t.ctx, editor, board, note("a"));
+  const std::size_t before = published.events().size();
+  EXPECT_EQ(outcome([&] { elements().create(t.ctx, viewer, board, note("no")); }), "forbidden");
+  ElementPatch stale = patch_at(7);
+  stale.text = "late";
+  EXPECT_EQ(outcome([&] { elements().update(t.ctx, editor, board, e.id, stale); }),
+            "version_conflict");
+  EXPECT_EQ(outcome([&] { elements().remove(t.ctx, editor, board, e.id + 100); }), "not_found");
+  EXPECT_EQ(published.events().size(), before);
+  EXPECT_EQ(elements().create_recorded(t.ctx, editor, board, note("b")).event.seq, 4);
+}
+
+TEST_F(Events, RejoiningGetsExactlyTheEventsAfterTheLastSeenSeq) {
+  const Id board = shared_board();
+  const Element e = elements().create(t.ctx, editor, board, note("a"));
+  ElementPatch patch = patch_at(1);
+  patch.x = 5;
+  elements().update(t.ctx, editor, board, e.id, patch);
+
+  const JoinState state = services->sync().join(t.ctx, viewer, board, 2);
+  EXPECT_EQ(state.role, Role::viewer);
+  EXPECT_FALSE(state.snapshot.has_value());
+  ASSERT_EQ(state.events.size(), 2u);
+  EXPECT_EQ(state.events[0].seq, 3);
+  EXPECT_EQ(state.events[0].type, "element.created");
+  EXPECT_EQ(state.events[1].seq, 4);
+  EXPECT_EQ(state.seq, 4);
+
+  const JoinState current = services->sync().join(t.ctx, viewer, board, 4);
+  EXPECT_TRUE(current.events.empty());
+  EXPECT_FALSE(current.snapshot.has_value());
+  EXPECT_EQ(current.seq, 4);
+}
+
+TEST_F(Events, AFirstJoinOrAClientAheadOfTheBoardGetsASnapshot) {
+  const Id board = shared_board();
+  elements().create(t.ctx, editor, board, note("a"));
+  for (const std::optional<std::int64_t> since :
+       {std::optional<std::int64_t>(), std::optional<std::int64_t>(99)}) {
+    const JoinState state = services->sync().join(t.ctx, editor, board, since);
+    ASSERT_TRUE(state.snapshot.has_value());
+    EXPECT_EQ(state.snapshot->seq, 3);
+    EXPECT_EQ(state.seq, 3);
+    ASSERT_EQ(state.snapshot->elements.size(), 1u);
+    EXPECT_EQ(state.snapshot->elements[0].text, "a");
+    EXPECT_TRUE(state.events.empty());
+  }
+  EXPECT_EQ(outcome([&] { services->sync().join(t.ctx, stranger, board, 0); }), "not_found");
+}
+
+TEST_F(Events, PrunedHistoryOrTooLongACatchUpFallsBackToASnapshot) {
+  AccountOptions accounts;
+  accounts.password_cost = PasswordCost::minimal();
+  accounts.clock = clock.clock();
+  SyncOptions sync;
+  sync.max_catch_up = 3;
+  sync.keep_per_board = 4;
+  sync.keep_for = std::chrono::hours(1);
+  Services limited(store.repositories(), accounts, published, sync);
+
+  const Id board = shared_board();                                                 // seq 1, 2
+  for (int i = 0; i < 4; ++i) elements().create(t.ctx, editor, board, note("n"));  // 3..6
+  EXPECT_TRUE(limited.sync().join(t.ctx, editor, board, 2).snapshot.has_value()) << "4 > max";
+  EXPECT_EQ(limited.sync().join(t.ctx, editor, board, 3).events.size(), 3u);
+
+  EXPECT_EQ(limited.sync().prune(t.ctx), 2);  // keeps 3..6
+  EXPECT_TRUE(limited.sync().join(t.ctx, editor, board, 1).snapshot.has_value()) << "2 pruned";
+  EXPECT_EQ(limited.sync().join(t.ctx, editor, board, 3).events.size(), 3u);
+
+  clock.advance(std::chrono::hours(1) + std::chrono::milliseconds(1));
+  elements().create(t.ctx, editor, board, note("late"));  // seq 7, recorded now
+  EXPECT_EQ(limited.sync().prune(t.ctx), 4);              // 3..6 are too old
+  const JoinState state = limited.sync().join(t.ctx, editor, board, 6);
+  ASSERT_EQ(state.events.size(), 1u);
+  EXPECT_EQ(state.events[0].seq, 7);
 }
 
 }  // namespace

@@ -71,3 +71,25 @@ TEST_F(RouterTest, HeadWithoutAGetRouteIsNotAllowed) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(UpgradeRoute, MatchesAsAGetRouteWithItsUpgradeHandlerInsteadOfAHandler) {
+  http::Router router;
+  router.add_upgrade(
+      "/ws/boards/{id}",
+      [](http::Request&, const telemetry::Context&)
+          -> boost::asio::awaitable<std::unique_ptr<http::Upgrade>> { co_return nullptr; });
+  const auto match = router.match(verb::get, "/ws/boards/9");
+  ASSERT_EQ(match.kind, http::RouteMatch::Kind::found);
+  EXPECT_EQ(match.route, "/ws/boards/{id}");
+  EXPECT_EQ(match.handler, nullptr);
+  EXPECT_NE(match.upgrade, nullptr);
+  EXPECT_EQ(match.params[0], (std::pair<std::string, std::string>{"id", "9"}));
+
+  const auto wrong = router.match(verb::post, "/ws/boards/9");
+  EXPECT_EQ(wrong.kind, http::RouteMatch::Kind::method_not_allowed);
+  EXPECT_EQ(wrong.allow, "GET");
+}
+
+}  // namespace

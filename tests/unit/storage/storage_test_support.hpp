@@ -33,7 +33,8 @@ class Storage {
   Storage(std::unique_ptr<Backend> backend, const domain::AccountOptions& accounts,
           const domain::BoardLimits& limits = {})
       : backend_(std::move(backend)),
-        services_(std::make_unique<domain::Services>(backend_->repositories(), accounts, limits)) {}
+        services_(std::make_unique<domain::Services>(backend_->repositories(), accounts,
+                                                     *publisher_, domain::SyncOptions{}, limits)) {}
   Storage(Storage&&) noexcept = default;
   ~Storage() {
     if (backend_) backend_->executor().stop();  // no job outlives the services
@@ -42,12 +43,16 @@ class Storage {
   domain::AccountService& accounts() noexcept { return services_->accounts(); }
   domain::BoardService& boards() noexcept { return services_->boards(); }
   domain::ElementService& elements() noexcept { return services_->elements(); }
+  domain::SyncService& sync() noexcept { return services_->sync(); }
   Executor& executor() noexcept { return backend_->executor(); }
   domain::Repositories repositories() noexcept { return backend_->repositories(); }
   bool ping(const telemetry::Context& ctx) noexcept { return backend_->ping(ctx); }
 
  private:
   std::unique_ptr<Backend> backend_;
+  // On the heap: the services keep a reference to it across a move.
+  std::unique_ptr<domain::NoBoardEventPublisher> publisher_ =
+      std::make_unique<domain::NoBoardEventPublisher>();
   std::unique_ptr<domain::Services> services_;
 };
 
