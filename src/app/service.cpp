@@ -14,10 +14,10 @@
 #include "app/trace_view_routes.hpp"
 #include "domain/services.hpp"
 #include "http/server.hpp"
-#include "storage/db_executor.hpp"
 #include "realtime/hub.hpp"
 #include "realtime/page.hpp"
 #include "realtime/routes.hpp"
+#include "storage/db_executor.hpp"
 #include "storage/open_backend.hpp"
 
 namespace app {

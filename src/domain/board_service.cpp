@@ -64,9 +64,9 @@ Member BoardService::add_member(const telemetry::Context& ctx, Id user_id, Id bo
   if (!user) {
     validation::require_valid({{"username", "no user has this username"}});
   }
-  std::optional<Recorded<Member>> recorded = boards_.add_member(
-      ctx, board_id, user->user.id, *parse_role(role), to_unix_millis(clock_()),
-      limits_.max_members);
+  std::optional<Recorded<Member>> recorded =
+      boards_.add_member(ctx, board_id, user->user.id, *parse_role(role), to_unix_millis(clock_()),
+                         limits_.max_members);
   if (!recorded) {
     // Why nothing was written, asked afterwards: the board may have been deleted since
     // the authorization above (404, as for any board that is gone).

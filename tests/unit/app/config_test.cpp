@@ -115,6 +115,8 @@ TEST(Config, AuthLimitsAndHashingPool) {
   EXPECT_EQ(config.hash_queue_limit, 9u);
   EXPECT_NE(error_of(load({{"BOARD_LOGIN_FAILURES_PER_ACCOUNT", "0/60s"}})), "");
   EXPECT_NE(error_of(load({{"BOARD_HASH_QUEUE_LIMIT", "0"}})), "");
+}
+
 TEST(Config, RealtimeSettings) {
   const auto result = load({{"BOARD_WS_MAX_MESSAGE_BYTES", "131072"},
                             {"BOARD_WS_ALLOWED_ORIGINS", "https://a.example, https://b.example,"},

@@ -197,7 +197,9 @@ class InMemoryElementRepository : public ElementRepository {
   explicit InMemoryElementRepository(InMemoryEventLog& log) : log_(log) {}
 
   PageOf<Element> list(const telemetry::Context&, Id board_id, const Page& page) override {
-    return page_of(all_on(board_id), page, [](const Element& e) { return SortKey{e.z_index, e.id}; });
+    return page_of(all_on(board_id), page, [](const Element& e) {
+      return SortKey{e.z_index, e.id};
+    });
   }
 
   // The whole board in list order (for a snapshot).

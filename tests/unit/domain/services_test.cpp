@@ -43,8 +43,8 @@ class ServicesTest : public ::testing::Test {
     options.password_cost = PasswordCost::minimal();
     options.token_ttl = token_ttl;
     options.clock = clock.clock();
-    services = std::make_unique<Services>(store.repositories(), options, published,
-                                          SyncOptions{}, limits);
+    services =
+        std::make_unique<Services>(store.repositories(), options, published, SyncOptions{}, limits);
   }
 
   AccountService& accounts() { return services->accounts(); }
