@@ -57,9 +57,10 @@ RouteMatch Router::match(beast_http::verb method, std::string_view path) const {
       }
     }
     if (!matches) continue;
-    // HEAD is served wherever GET is (RFC 9110 9.3.2); the server drops the body.
+    // HEAD is served wherever GET is (RFC 9110 9.3.2); the server drops the body. Not on
+    // an upgrade route: a WebSocket handshake is a GET, and a HEAD has nothing to show.
     const bool head_of_get =
-        method == beast_http::verb::head && route.method == beast_http::verb::get;
+        method == beast_http::verb::head && route.method == beast_http::verb::get && !route.upgrade;
     if (route.method == method || head_of_get) {
       result.kind = RouteMatch::Kind::found;
       if (route.upgrade) {
@@ -75,7 +76,7 @@ RouteMatch Router::match(beast_http::verb method, std::string_view path) const {
     result.route = route.pattern;
     if (!result.allow.empty()) result.allow += ", ";
     result.allow += std::string(beast_http::to_string(route.method));
-    if (route.method == beast_http::verb::get) result.allow += ", HEAD";
+    if (route.method == beast_http::verb::get && !route.upgrade) result.allow += ", HEAD";
   }
   return result;
 }

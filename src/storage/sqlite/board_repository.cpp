@@ -287,7 +287,7 @@ std::optional<domain::Recorded<domain::Member>> BoardRepository::add_member(
   domain::BoardEvent event = record_event(ctx, sql, board_id, domain::event_type::member_added, now,
                                           domain::member_data(member));
   transaction.commit();
-  return {std::move(member), std::move(event)};
+  return domain::Recorded<domain::Member>{std::move(member), std::move(event)};
 }
 
 domain::PageOf<domain::Member> BoardRepository::list_members(const telemetry::Context& ctx,

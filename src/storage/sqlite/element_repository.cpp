@@ -267,7 +267,7 @@ std::optional<domain::Recorded<domain::Element>> ElementRepository::insert(
   domain::BoardEvent event = record_event(ctx, sql, board_id, domain::event_type::element_created,
                                           now, domain::element_data(element));
   transaction.commit();
-  return {std::move(element), std::move(event)};
+  return domain::Recorded<domain::Element>{std::move(element), std::move(event)};
 }
 
 std::optional<domain::Recorded<domain::Element>> ElementRepository::update_if_version(

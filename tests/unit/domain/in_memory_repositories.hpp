@@ -510,7 +510,7 @@ class InMemoryBoardEventRepository final : public BoardEventRepository {
     return out;
   }
 
-  std::optional<BoardSnapshot> snapshot(const telemetry::Context& ctx, Id board_id) override {
+  std::optional<BoardSnapshot> snapshot(const telemetry::Context&, Id board_id) override {
     if (!boards_.exists(board_id)) return std::nullopt;
     return BoardSnapshot{log_.seq(board_id), elements_.all_on(board_id)};
   }

@@ -90,6 +90,8 @@ TEST(UpgradeRoute, MatchesAsAGetRouteWithItsUpgradeHandlerInsteadOfAHandler) {
   const auto wrong = router.match(verb::post, "/ws/boards/9");
   EXPECT_EQ(wrong.kind, http::RouteMatch::Kind::method_not_allowed);
   EXPECT_EQ(wrong.allow, "GET");
+  EXPECT_EQ(router.match(verb::head, "/ws/boards/9").kind,
+            http::RouteMatch::Kind::method_not_allowed);
 }
 
 }  // namespace

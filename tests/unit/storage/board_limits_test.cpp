@@ -29,7 +29,7 @@ class BoardDeletedAfterAuthorization final : public domain::BoardRepository {
     std::optional<domain::Role> role = real_.role_of(ctx, board_id, user_id);
     if (armed) {
       armed = false;
-      real_.remove(ctx, board_id);
+      real_.remove(ctx, board_id, 0);
     }
     return role;
   }
@@ -46,27 +46,32 @@ class BoardDeletedAfterAuthorization final : public domain::BoardRepository {
                                                 const domain::Page& page) override {
     return real_.list_for_member(ctx, user_id, page);
   }
-  bool update(const telemetry::Context& ctx, Id board_id, const domain::BoardPatch& patch,
-              domain::UnixMillis now) override {
+  std::optional<domain::BoardEvent> update(const telemetry::Context& ctx, Id board_id,
+                                           const domain::BoardPatch& patch,
+                                           domain::UnixMillis now) override {
     return real_.update(ctx, board_id, patch, now);
   }
-  bool remove(const telemetry::Context& ctx, Id board_id) override {
-    return real_.remove(ctx, board_id);
+  std::optional<domain::BoardEvent> remove(const telemetry::Context& ctx, Id board_id,
+                                           domain::UnixMillis now) override {
+    return real_.remove(ctx, board_id, now);
   }
   bool exists(const telemetry::Context& ctx, Id board_id) override {
     return real_.exists(ctx, board_id);
   }
-  std::optional<domain::Member> add_member(const telemetry::Context& ctx, Id board_id, Id user_id,
-                                           domain::Role role, domain::UnixMillis now,
-                                           std::int64_t max_members) override {
+  std::optional<domain::Recorded<domain::Member>> add_member(const telemetry::Context& ctx,
+                                                             Id board_id, Id user_id,
+                                                             domain::Role role,
+                                                             domain::UnixMillis now,
+                                                             std::int64_t max_members) override {
     return real_.add_member(ctx, board_id, user_id, role, now, max_members);
   }
   domain::PageOf<domain::Member> list_members(const telemetry::Context& ctx, Id board_id,
                                               const domain::Page& page) override {
     return real_.list_members(ctx, board_id, page);
   }
-  bool remove_member(const telemetry::Context& ctx, Id board_id, Id user_id) override {
-    return real_.remove_member(ctx, board_id, user_id);
+  std::optional<domain::BoardEvent> remove_member(const telemetry::Context& ctx, Id board_id,
+                                                  Id user_id, domain::UnixMillis now) override {
+    return real_.remove_member(ctx, board_id, user_id, now);
   }
 
   bool armed = false;
@@ -109,7 +114,8 @@ TEST_F(BoardLimits, AnElementCreateWhileTheBoardIsDeletedIsNotFound) {
   open_with({});
   const domain::Repositories repos = storage->repositories();
   BoardDeletedAfterAuthorization racing(repos.boards);
-  domain::ElementService elements(repos.elements, racing, clock.clock());
+  domain::NoBoardEventPublisher publisher;
+  domain::ElementService elements(repos.elements, racing, publisher, clock.clock());
   const Id board = storage->boards().create(t.ctx, owner, {"Doomed", ""}).id;
 
   racing.armed = true;
@@ -122,7 +128,8 @@ TEST_F(BoardLimits, AMemberAddWhileTheBoardIsDeletedIsNotFound) {
   open_with({});
   const domain::Repositories repos = storage->repositories();
   BoardDeletedAfterAuthorization racing(repos.boards);
-  domain::BoardService boards(racing, repos.users, clock.clock());
+  domain::NoBoardEventPublisher publisher;
+  domain::BoardService boards(racing, repos.users, publisher, clock.clock());
   const Id board = storage->boards().create(t.ctx, owner, {"Doomed", ""}).id;
 
   racing.armed = true;

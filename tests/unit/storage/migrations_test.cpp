@@ -53,13 +53,14 @@ TEST_F(Migrations, TheElementCountIsFilledInForBoardsThatAlreadyHaveElements) {
   draft.kind = "text";
   for (int i = 0; i < 3; ++i) storage->elements().create(t.ctx, user.id, board, draft);
   close_storage();
-  // Back to the schema before migration 2, elements and all.
+  // Back to the schema before migration 2 (undoing the later ones), elements and all.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
+                         "DROP TABLE board_events; ALTER TABLE boards DROP COLUMN seq; "
                          "DROP TRIGGER elements_counted_on_insert; DROP TRIGGER "
                          "elements_counted_on_delete; ALTER TABLE boards DROP COLUMN "
-                         "element_count; DELETE FROM schema_migrations WHERE version = 2",
+                         "element_count; DELETE FROM schema_migrations WHERE version >= 2",
                          nullptr, nullptr, nullptr),
             SQLITE_OK)
       << sqlite3_errmsg(db);
