@@ -3,6 +3,7 @@
 #include <boost/json/object.hpp>
 
 #include "api/json_input.hpp"
+#include "domain/board_events.hpp"
 
 namespace api {
 
@@ -29,21 +30,8 @@ boost::json::value to_json(const domain::Member& member) {
 }
 
 boost::json::value to_json(const domain::Element& element) {
-  return boost::json::object{{"id", element.id},
-                             {"board_id", element.board_id},
-                             {"kind", domain::to_string(element.kind)},
-                             {"x", number_to_json(element.x)},
-                             {"y", number_to_json(element.y)},
-                             {"width", number_to_json(element.width)},
-                             {"height", number_to_json(element.height)},
-                             {"rotation", number_to_json(element.rotation)},
-                             {"z_index", element.z_index},
-                             {"style", element.style},
-                             {"text", element.text},
-                             {"version", element.version},
-                             {"created_by", element.created_by},
-                             {"created_at", element.created_at},
-                             {"updated_at", element.updated_at}};
+  // One rendering for REST answers and board events.
+  return domain::element_json(element);
 }
 
 }  // namespace api

@@ -18,23 +18,26 @@ boost::json::value number(double value) {
 
 }  // namespace
 
+boost::json::object element_json(const Element& element) {
+  return boost::json::object{{"id", element.id},
+                             {"board_id", element.board_id},
+                             {"kind", to_string(element.kind)},
+                             {"x", number(element.x)},
+                             {"y", number(element.y)},
+                             {"width", number(element.width)},
+                             {"height", number(element.height)},
+                             {"rotation", number(element.rotation)},
+                             {"z_index", element.z_index},
+                             {"style", element.style},
+                             {"text", element.text},
+                             {"version", element.version},
+                             {"created_by", element.created_by},
+                             {"created_at", element.created_at},
+                             {"updated_at", element.updated_at}};
+}
+
 boost::json::object element_data(const Element& element) {
-  boost::json::object json{{"id", element.id},
-                           {"board_id", element.board_id},
-                           {"kind", to_string(element.kind)},
-                           {"x", number(element.x)},
-                           {"y", number(element.y)},
-                           {"width", number(element.width)},
-                           {"height", number(element.height)},
-                           {"rotation", number(element.rotation)},
-                           {"z_index", element.z_index},
-                           {"style", element.style},
-                           {"text", element.text},
-                           {"version", element.version},
-                           {"created_by", element.created_by},
-                           {"created_at", element.created_at},
-                           {"updated_at", element.updated_at}};
-  return boost::json::object{{"element", std::move(json)}};
+  return boost::json::object{{"element", element_json(element)}};
 }
 
 boost::json::object element_deleted_data(Id element_id) {

@@ -63,6 +63,8 @@ class NoBoardEventPublisher final : public BoardEventPublisher {
 // The data of each event, in the JSON shape the REST API gives the same entity
 // (tests/unit/api check that the two agree).
 boost::json::object element_data(const Element& element);
+// An element as the REST API renders it (api::to_json uses it too).
+boost::json::object element_json(const Element& element);
 boost::json::object element_deleted_data(Id element_id);
 boost::json::object member_data(const Member& member);
 boost::json::object member_removed_data(Id user_id);
