@@ -94,8 +94,9 @@ class Service:
 
     _names = itertools.count(1)
 
-    def __init__(self, env=None, db_dir=None, preexec_fn=None):
+    def __init__(self, env=None, db_dir=None, preexec_fn=None, binary=None):
         self.db_dir = db_dir or tempfile.mkdtemp(prefix="rb-", dir=scratch_dir())
+        self.binary = binary  # another build of the service (default: RB_BINARY)
         self.extra_env = dict(env or {})
         self.preexec_fn = preexec_fn  # run in the child before exec (resource limits)
         self.process = None
@@ -129,7 +130,8 @@ class Service:
             self.lines.clear()
             self.logs.clear()
         self.port = None
-        self.process = subprocess.Popen([binary_path()], env=env, stdin=subprocess.DEVNULL,
+        self.process = subprocess.Popen([self.binary or binary_path()], env=env,
+                                        stdin=subprocess.DEVNULL,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                         preexec_fn=self.preexec_fn)
         self._readers = [
