@@ -5,12 +5,12 @@ Runs the Release build (build/release, which ./scripts/test builds before the su
 AddressSanitizer's quarantine and shadow memory would swamp what is measured."""
 
 import os
-import socket
 import time
 import unittest
 
 from harness import Service, binary_path
 from test_connection_limits import cpu_seconds
+from test_slow_readers import non_reader
 
 MB = 1024 * 1024
 READERS = 40
@@ -40,16 +40,6 @@ def resident_bytes(pid):
     raise AssertionError("no VmRSS")
 
 
-def non_reader(port, board_id, token):
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    sock.connect(("127.0.0.1", port))
-    request = (f"GET /api/boards/{board_id}/elements HTTP/1.1\r\nHost: t\r\n"
-               f"Authorization: Bearer {token}\r\n\r\n").encode()
-    sock.sendall(request * PIPELINED)
-    return sock
-
-
 class ManySlowReadersTest(unittest.TestCase):
     def test_resident_memory_stays_under_the_documented_bound(self):
         service = Service(binary=release_binary(), env={
@@ -75,7 +65,7 @@ class ManySlowReadersTest(unittest.TestCase):
             self.assertGreater(page, 2_000_000)
             start = resident_bytes(service.process.pid)
 
-            readers = [non_reader(service.port, board, token) for _ in range(READERS)]
+            readers = [non_reader(service.port, board, token, PIPELINED) for _ in range(READERS)]
             peak = start
             deadline = time.monotonic() + 6
             while time.monotonic() < deadline:  # answers built, then held unsent

@@ -31,14 +31,15 @@ def create_large_board(service):
     return token, board["id"], size
 
 
-def non_reader(port, board_id, token):
-    """A connection with a tiny receive window that asks for the list and never reads."""
+def non_reader(port, board_id, token, pipelined=PIPELINED):
+    """A connection with a tiny receive window that asks for the list `pipelined` times
+    and never reads."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     sock.connect(("127.0.0.1", port))
     request = (f"GET /api/boards/{board_id}/elements HTTP/1.1\r\nHost: t\r\n"
                f"Authorization: Bearer {token}\r\n\r\n").encode()
-    sock.sendall(request * PIPELINED)
+    sock.sendall(request * pipelined)
     return sock
 
 

@@ -61,6 +61,18 @@ boost::json::object parse_data(const std::string& text) {
   return std::move(value.as_object());
 }
 
+// The board's latest seq; nullopt when the board is gone.
+std::optional<std::int64_t> board_seq(const telemetry::Context& ctx, soci::session& sql,
+                                      domain::Id board_id) {
+  long long id = board_id;
+  long long current = 0;
+  soci::indicator found = soci::i_null;
+  traced(ctx, {"SELECT", "boards", kBoardSeq},
+         [&] { sql << kBoardSeq, soci::use(id), soci::into(current, found); });
+  if (!sql.got_data() || found != soci::i_ok) return std::nullopt;
+  return current;
+}
+
 }  // namespace
 
 std::int64_t next_seq(const telemetry::Context& ctx, soci::session& sql, domain::Id board_id) {
@@ -102,15 +114,12 @@ std::optional<domain::EventsAfter> BoardEventRepository::events_after(const tele
   long long rows = static_cast<long long>(limit) + 1;
   const ReadTransaction read(ctx, sql);
 
-  long long current = 0;
-  soci::indicator found = soci::i_null;
-  traced(ctx, {"SELECT", "boards", kBoardSeq},
-         [&] { sql << kBoardSeq, soci::use(id), soci::into(current, found); });
-  if (!sql.got_data() || found != soci::i_ok) return std::nullopt;
+  const std::optional<std::int64_t> current = board_seq(ctx, sql, board_id);
+  if (!current) return std::nullopt;
 
   domain::EventsAfter result;
-  result.current_seq = current;
-  if (since >= current) return result;
+  result.current_seq = *current;
+  if (since >= *current) return result;
   long long oldest = 0;
   traced(ctx, {"SELECT", "board_events", kOldestKept},
          [&] { sql << kOldestKept, soci::use(id), soci::into(oldest); });
@@ -143,15 +152,11 @@ std::optional<domain::BoardSnapshot> BoardEventRepository::snapshot(const teleme
   // The element list borrows its own connection: run both reads on this one instead,
   // inside one read transaction, so the seq and the elements agree.
   soci::session sql(db_.pool());
-  long long id = board_id;
   const ReadTransaction read(ctx, sql);
-  long long current = 0;
-  soci::indicator found = soci::i_null;
-  traced(ctx, {"SELECT", "boards", kBoardSeq},
-         [&] { sql << kBoardSeq, soci::use(id), soci::into(current, found); });
-  if (!sql.got_data() || found != soci::i_ok) return std::nullopt;
+  const std::optional<std::int64_t> current = board_seq(ctx, sql, board_id);
+  if (!current) return std::nullopt;
   domain::BoardSnapshot snapshot;
-  snapshot.seq = current;
+  snapshot.seq = *current;
   snapshot.elements = ElementRepository::list_on(ctx, db_, sql, board_id);
   return snapshot;
 }
