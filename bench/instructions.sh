@@ -18,8 +18,9 @@
 #   files in, for callgrind_annotate).
 set -euo pipefail
 RB_PIN=0 # callgrind counts instructions wherever they run: pinning does not apply
-source "$(dirname "$0")/lib/common.sh"
+# Set before common.sh, whose own default for load runs is 10 s.
 RB_DURATION=${RB_DURATION:-20}
+source "$(dirname "$0")/lib/common.sh"
 RB_INSTR_BINS=${RB_INSTR_BINS:-$RB_BENCH_BIN}
 RB_INSTR_CONFIGS=${RB_INSTR_CONFIGS:-off traced}
 RB_INSTR_TOP=${RB_INSTR_TOP:-0}
