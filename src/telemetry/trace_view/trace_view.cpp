@@ -100,9 +100,7 @@ std::vector<TraceSummary> TraceView::list(const TraceFilter& filter) {
 std::optional<Trace> TraceView::find(const TraceId& trace_id) {
   digest();
   std::lock_guard lock(store_mutex_);
-  const Trace* trace = store_.find(trace_id);
-  if (trace == nullptr) return std::nullopt;
-  return *trace;
+  return store_.find(trace_id);
 }
 
 ViewStats TraceView::stats() {
