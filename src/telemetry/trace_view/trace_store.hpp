@@ -2,7 +2,9 @@
 // The recent traces the built-in trace view shows, kept in memory within a byte and a
 // trace-count bound. Not thread-safe by itself: TraceView (trace_view.hpp) feeds it
 // from one thread and guards it with a mutex. Plain data in, plain data out, with the
-// clock passed in, so that its rules can be tested one step at a time.
+// clock passed in, so that its rules can be tested one step at a time. A trace's spans
+// are kept encoded one after the other in one buffer (span_codec.hpp, ADR 017) and
+// decoded when the trace is read; the byte bound counts that buffer's capacity.
 //
 // The rules:
 //   - A trace is assembled from its spans in whatever order they end: children before
