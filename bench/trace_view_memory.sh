@@ -9,12 +9,11 @@
 #
 #   VmHWM(view on) <= VmHWM(view off) + the store bound + RB_VIEW_MARGIN_MB
 #
-# The margin (default 16 MiB) is what the view holds outside its store bound: the
-# inbox (up to 16,384 span handles, each pinning a pooled span record of about 1 KiB
-# with its strings, until the next digest, plus their log lines), the span record pool
-# the digest refills (at most 4,096 records), the store's eviction order and hash table
-# nodes, and the allocator's slack for trace buffers freed in one order and allocated
-# in another.
+# The margin (default 24 MiB) is what the view can hold outside its store bound: its
+# inbox (at most 16,384 span handles, each pinning a pooled span record of about 1 KiB
+# with its strings, until the next digest: <= 16 MiB), the span record pool the digest
+# refills (at most 4,096 records: about 4 MiB), and 4 MiB of allocator slack for trace
+# buffers freed in one order and allocated in another.
 #
 # Needs the Release binary (bench tree, as bench/http_load.sh). Environment:
 #   RB_VIEW_REQUESTS, RB_VIEW_MB, RB_VIEW_MARGIN_MB, RB_THREADS, RB_CONNECTIONS,
@@ -24,7 +23,7 @@ source "$(dirname "$0")/lib/common.sh"
 rb_require
 RB_VIEW_REQUESTS=${RB_VIEW_REQUESTS:-100000}
 RB_VIEW_MB=${RB_VIEW_MB:-8}
-RB_VIEW_MARGIN_MB=${RB_VIEW_MARGIN_MB:-16}
+RB_VIEW_MARGIN_MB=${RB_VIEW_MARGIN_MB:-24}
 RB_DURATION=${RB_DURATION:-5}
 RB_BENCH_LOG=quiet
 
