@@ -13,7 +13,10 @@
 #
 # A side is BINARY:CONFIG, CONFIG one of off (no OTLP endpoint), recorded (always_on,
 # spans recorded and ended but no exporter: OTEL_TRACES_EXPORTER=none) or traced
-# (always_on, OTLP/gRPC to bench_grpc_sink, which accepts Export without decoding).
+# (always_on, OTLP/gRPC to bench_grpc_sink, which accepts Export without decoding),
+# or, for the built-in trace view, view-off, view-on or view-1pct (bench/lib/common.sh):
+#   RB_PAIR_A=build/bench/src/app/realtime-board-api:view-off \
+#   RB_PAIR_B=build/bench/src/app/realtime-board-api:view-on bench/cpu_pair.sh
 # Environment: RB_PAIR_A, RB_PAIR_B, RB_ROUNDS (default 3), RB_DURATION (default 10),
 #   RB_CONNECTIONS (split between the two, default 64).
 set -euo pipefail

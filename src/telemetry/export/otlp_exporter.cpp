@@ -46,6 +46,14 @@ class OtlpExporter final : public SpanExporter {
 
   ExportResult export_spans(SpanBatch batch,
                             std::chrono::steady_clock::time_point deadline) noexcept override {
+    return export_releasing(batch, deadline, [] {});
+  }
+
+  // The transport encodes the whole batch into its own request buffers before the
+  // first send: the batch is read by then, and its queue entries can take new spans
+  // while the requests are on the network (or waiting out a retry).
+  ExportResult export_releasing(SpanBatch batch, std::chrono::steady_clock::time_point deadline,
+                                const std::function<void()>& batch_read) noexcept override {
     ExportResult result;
     if (shut_down_.load()) {
       result.code = ExportResult::Code::failure;
@@ -53,9 +61,11 @@ class OtlpExporter final : public SpanExporter {
       return result;
     }
     if (batch.empty()) return result;
+    const std::size_t batch_size = batch.size();
     try {
       std::size_t oversized = 0;
       const auto counts = transport_->prepare(batch, config_.max_request_bytes, oversized);
+      batch_read();
       if (oversized > 0) report_oversized(oversized, result);
       std::size_t failed_spans = 0;
       std::string last_error;
@@ -66,7 +76,7 @@ class OtlpExporter final : public SpanExporter {
       }
       if (failed_spans > 0) {
         result.code = ExportResult::Code::failure;
-        result.message = std::to_string(failed_spans) + " of " + std::to_string(batch.size()) +
+        result.message = std::to_string(failed_spans) + " of " + std::to_string(batch_size) +
                          " spans not exported: " + last_error;
       }
     } catch (const std::exception& e) {  // encoding ran out of memory, or worse

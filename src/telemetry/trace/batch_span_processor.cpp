@@ -4,6 +4,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -284,10 +285,19 @@ class BatchSpanProcessor::ExportThread {
       return;
     }
     const auto deadline = std::min(cap, now + state_.config.export_timeout);
-    const ExportResult result = state_.exporter
-                                    ? state_.exporter->export_spans(state_.queue.taken(), deadline)
-                                    : ExportResult{};
-    state_.queue.release_taken();
+    // The entries go back as soon as the exporter has read (encoded) the batch, not
+    // when the collector answers: at the service's peak, a queue that waits out each
+    // round trip overflows in bursts.
+    bool released = false;
+    const std::function<void()> release = [&] {
+      if (released) return;
+      released = true;
+      state_.queue.release_taken();
+    };
+    const ExportResult result =
+        state_.exporter ? state_.exporter->export_releasing(state_.queue.taken(), deadline, release)
+                        : ExportResult{};
+    release();
     count_result(length, result);
   }
 

@@ -13,9 +13,11 @@
 // oldest first from the lanes in turn; what is left waits for the next full batch or
 // the timer. When the whole queue is full the span is dropped and counted; the first
 // drop of an episode and its end are reported through the warning sink from the
-// export thread. The queue bound counts the batch being exported too, so at most
-// max_queue_size spans are ever held. Spans from different lanes may be exported in a
-// different order than they ended.
+// export thread. The queue bound counts the batch being exported until the exporter
+// has read it (SpanExporter::export_releasing: the OTLP exporter has encoded it by
+// then), so at most max_queue_size spans are ever held, plus one encoded batch on its
+// way to the collector. Spans from different lanes may be exported in a different
+// order than they ended.
 
 #include <chrono>
 #include <functional>

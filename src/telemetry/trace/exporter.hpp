@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "telemetry/trace/span_batch.hpp"
@@ -36,6 +37,18 @@ class SpanExporter {
   // Sends one batch; retries what the protocol says is retryable until `deadline`.
   virtual ExportResult export_spans(SpanBatch batch,
                                     std::chrono::steady_clock::time_point deadline) noexcept = 0;
+  // What the batch processor calls: export_spans, calling `batch_read` once the
+  // exporter no longer reads `batch` (it has encoded it), so that the processor can
+  // give the batch's queue entries back to the threads that end spans while the
+  // request is on the network. An exporter that keeps reading the batch until it is
+  // sent keeps the default, which calls `batch_read` when export_spans returns.
+  virtual ExportResult export_releasing(SpanBatch batch,
+                                        std::chrono::steady_clock::time_point deadline,
+                                        const std::function<void()>& batch_read) noexcept {
+    ExportResult result = export_spans(batch, deadline);
+    batch_read();
+    return result;
+  }
   virtual bool force_flush(std::chrono::steady_clock::time_point deadline) noexcept = 0;
   virtual void shutdown(std::chrono::steady_clock::time_point deadline) noexcept = 0;
   // For the start-up line: "otlp grpc http://localhost:4317", "console"...

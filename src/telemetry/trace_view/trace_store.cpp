@@ -4,6 +4,8 @@
 #include <cstring>
 #include <variant>
 
+#include "telemetry/trace_view/span_codec.hpp"
+
 namespace telemetry::trace_view {
 
 namespace {
@@ -13,35 +15,6 @@ constexpr std::size_t kForgottenCapacity = 4096;
 
 bool is_local_root(const SpanData& span) noexcept {
   return !span.parent_span_id.valid() || span.parent_is_remote;
-}
-
-std::size_t value_bytes(const AttributeValue& value) noexcept {
-  return std::visit(
-      [](const auto& v) -> std::size_t {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, std::string>) {
-          return v.capacity();
-        } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
-          std::size_t total = v.capacity() * sizeof(std::string);
-          for (const auto& s : v) total += s.capacity();
-          return total;
-        } else if constexpr (std::is_same_v<T, std::vector<bool>>) {
-          return v.capacity() / 8 + 1;
-        } else if constexpr (requires { v.capacity(); }) {
-          return v.capacity() * sizeof(typename T::value_type);
-        } else {
-          return 0;
-        }
-      },
-      value);
-}
-
-std::size_t attributes_bytes(const Attributes& attributes) noexcept {
-  std::size_t total = attributes.capacity() * sizeof(Attribute);
-  for (const auto& attribute : attributes) {
-    total += attribute.key.capacity() + value_bytes(attribute.value);
-  }
-  return total;
 }
 
 std::string_view route_of(const SpanData& span) noexcept {
@@ -75,17 +48,6 @@ bool has_attribute(const SpanData& span, std::string_view key, std::string_view 
   return false;
 }
 
-// The trace's first local root (the one the list names the trace after).
-const SpanData* root_of(const Trace& trace) noexcept {
-  const SpanData* root = nullptr;
-  for (const auto& span : trace.spans) {
-    if (is_local_root(span) && (root == nullptr || span.start_time < root->start_time)) {
-      root = &span;
-    }
-  }
-  return root;
-}
-
 }  // namespace
 
 std::string_view to_string(Keep keep) noexcept {
@@ -102,21 +64,6 @@ std::string_view to_string(Keep keep) noexcept {
   return "ordinary";
 }
 
-std::size_t span_bytes(const SpanData& span) noexcept {
-  std::size_t total = sizeof(SpanData) + span.name.capacity() +
-                      span.context.trace_state.capacity() + span.status_message.capacity() +
-                      attributes_bytes(span.attributes);
-  total += span.events.capacity() * sizeof(SpanEvent);
-  for (const auto& event : span.events) {
-    total += event.name.capacity() + attributes_bytes(event.attributes);
-  }
-  total += span.links.capacity() * sizeof(SpanLink);
-  for (const auto& link : span.links) {
-    total += link.context.trace_state.capacity() + attributes_bytes(link.attributes);
-  }
-  return total;
-}
-
 std::size_t TraceStore::IdHash::operator()(const TraceId& id) const noexcept {
   // Trace ids are random (or hashed by whoever made them): eight of their bytes will do.
   std::size_t value;
@@ -130,52 +77,69 @@ TraceStore::TraceStore(StoreLimits limits)
   counters_.max_traces = limits_.max_traces;
 }
 
-Trace* TraceStore::trace_for(const TraceId& trace_id, Clock::time_point now, bool may_create) {
+TraceStore::Stored* TraceStore::trace_for(const TraceId& trace_id, Clock::time_point now,
+                                          bool may_create) {
   auto found = traces_.find(trace_id);
   if (found != traces_.end()) return &found->second;
   if (!may_create) return nullptr;
-  Trace& trace = traces_[trace_id];
+  Stored& trace = traces_[trace_id];
   trace.trace_id = trace_id;
   trace.first_seen = now;
   trace.order = next_order_++;
   pending_.emplace(trace.order, trace_id);
-  trace.bytes = sizeof(Trace) + 64;  // the map node and its bookkeeping
-  bytes_ += trace.bytes;
+  // The map node and the eviction-order node with their bookkeeping.
+  account(trace, static_cast<std::ptrdiff_t>(sizeof(Stored) + 128));
   return &trace;
 }
 
-bool TraceStore::ignored(const Trace& trace) const {
-  for (const auto& span : trace.spans) {
-    if (!is_local_root(span)) continue;
-    for (const auto& prefix : limits_.ignored_root_prefixes) {
-      if (std::string_view(span.name).starts_with(prefix)) return true;
-    }
+void TraceStore::account(Stored& trace, std::ptrdiff_t delta) noexcept {
+  trace.bytes += static_cast<std::size_t>(delta);
+  bytes_ += static_cast<std::size_t>(delta);
+}
+
+bool TraceStore::ignored(const SpanData& root) const {
+  for (const auto& prefix : limits_.ignored_root_prefixes) {
+    if (std::string_view(root.name).starts_with(prefix)) return true;
   }
   return false;
 }
 
-void TraceStore::add_span(SpanData span, Clock::time_point now) {
-  const TraceId trace_id = span.context.trace_id;
+void TraceStore::add_span(const SpanData& span, Clock::time_point now) {
+  const TraceId& trace_id = span.context.trace_id;
   if (forgotten_index_.contains(trace_id)) {
     ++counters_.late_spans_dropped;
     return;
   }
-  Trace& trace = *trace_for(trace_id, now, true);
-  const std::size_t size = span_bytes(span);
-  trace.bytes += size;
-  bytes_ += size;
-  trace.last_seen = now;
-  if (span.status == StatusCode::error) trace.has_error = true;
   const bool root = is_local_root(span);
-  trace.spans.push_back(std::move(span));
+  if (root && ignored(span)) {
+    ++counters_.ignored_traces;
+    remove(trace_id);
+    forget_later(trace_id);
+    return;
+  }
+  Stored& trace = *trace_for(trace_id, now, true);
+  const std::size_t capacity = trace.spans.capacity();
+  append_span(trace.spans, span);
+  account(trace, static_cast<std::ptrdiff_t>(trace.spans.capacity() - capacity));
+  trace.last_seen = now;
+  trace.start = trace.span_count == 0 ? span.start_time : std::min(trace.start, span.start_time);
+  trace.end = std::max(trace.end, span.end_time);
+  ++trace.span_count;
+  if (span.status == StatusCode::error) trace.has_error = true;
   ++counters_.spans_stored;
   if (root) {
+    if (!trace.root_ended || span.start_time < trace.root_start) {
+      const std::size_t before = trace.root_name.capacity() + trace.route.capacity();
+      trace.root_name = span.name;
+      trace.route = route_of(span);
+      trace.root_start = span.start_time;
+      account(trace, static_cast<std::ptrdiff_t>(trace.root_name.capacity() +
+                                                 trace.route.capacity() - before));
+    }
     trace.root_ended = true;
-    if (ignored(trace)) {
-      ++counters_.ignored_traces;
-      remove(trace_id);
-      forget_later(trace_id);
-      return;
+    if (span.end_time >= span.start_time &&
+        std::chrono::nanoseconds(span.end_time - span.start_time) >= limits_.slow) {
+      trace.slow_root = true;
     }
   }
   if (trace.keep != Keep::pending) reclassify(trace);
@@ -185,14 +149,12 @@ void TraceStore::add_span(SpanData span, Clock::time_point now) {
 void TraceStore::add_log(const TraceId& trace_id, const SpanId& span_id, std::string json_line,
                          Clock::time_point now) {
   if (forgotten_index_.contains(trace_id)) return;
-  Trace& trace = *trace_for(trace_id, now, true);
+  Stored& trace = *trace_for(trace_id, now, true);
   if (trace.logs.size() >= limits_.max_log_lines_per_trace) {
     ++trace.dropped_logs;
     return;
   }
-  const std::size_t size = sizeof(LogLine) + json_line.capacity();
-  trace.bytes += size;
-  bytes_ += size;
+  account(trace, static_cast<std::ptrdiff_t>(sizeof(LogLine) + json_line.capacity()));
   trace.logs.push_back(LogLine{span_id, std::move(json_line)});
   ++counters_.log_lines_stored;
   evict_to_bounds();
@@ -201,7 +163,7 @@ void TraceStore::add_log(const TraceId& trace_id, const SpanId& span_id, std::st
 void TraceStore::settle(Clock::time_point now) {
   std::vector<TraceId> ready, orphans;
   for (const auto& [order, id] : pending_) {
-    const Trace& trace = traces_.at(id);
+    const Stored& trace = traces_.at(id);
     if (trace.root_ended) {
       if (now - trace.last_seen >= limits_.settle) ready.push_back(id);
     } else if (now - trace.first_seen >= limits_.orphan_timeout) {
@@ -210,33 +172,33 @@ void TraceStore::settle(Clock::time_point now) {
   }
   for (const auto& id : ready) decide(traces_.at(id));
   for (const auto& id : orphans) {
-    const Trace& trace = traces_.at(id);
-    counters_.orphans_dropped += trace.spans.size() + trace.logs.size();
+    const Stored& trace = traces_.at(id);
+    counters_.orphans_dropped += trace.span_count + trace.logs.size();
     remove(id);
     forget_later(id);
   }
   evict_to_bounds();
 }
 
-void TraceStore::decide(Trace& trace) {
+void TraceStore::decide(Stored& trace) {
   pending_.erase(trace.order);
+  // Most traces get no more spans: give back what the buffer grew beyond them.
+  const std::size_t capacity = trace.spans.capacity();
+  trace.spans.shrink_to_fit();
+  account(trace, static_cast<std::ptrdiff_t>(trace.spans.capacity()) -
+                     static_cast<std::ptrdiff_t>(capacity));
   trace.keep = Keep::ordinary;
   reclassify(trace);
   if (trace.keep == Keep::ordinary) ordinary_.emplace(trace.order, trace.trace_id);
 }
 
 // Error beats slow beats ordinary; a decided trace only ever moves up.
-void TraceStore::reclassify(Trace& trace) {
+void TraceStore::reclassify(Stored& trace) {
   Keep keep = Keep::ordinary;
   if (trace.has_error) {
     keep = Keep::error;
-  } else {
-    for (const auto& span : trace.spans) {
-      if (is_local_root(span) && span.end_time >= span.start_time &&
-          std::chrono::nanoseconds(span.end_time - span.start_time) >= limits_.slow) {
-        keep = Keep::slow;
-      }
-    }
+  } else if (trace.slow_root) {
+    keep = Keep::slow;
   }
   if (keep <= trace.keep) return;
   if (trace.keep == Keep::ordinary) ordinary_.erase(trace.order);
@@ -249,7 +211,7 @@ void TraceStore::reclassify(Trace& trace) {
 void TraceStore::remove(const TraceId& trace_id) {
   auto found = traces_.find(trace_id);
   if (found == traces_.end()) return;
-  const Trace& trace = found->second;
+  const Stored& trace = found->second;
   bytes_ -= trace.bytes;
   if (trace.keep == Keep::pending) pending_.erase(trace.order);
   if (trace.keep == Keep::ordinary) ordinary_.erase(trace.order);
@@ -282,49 +244,69 @@ void TraceStore::evict_to_bounds() {
   }
 }
 
-const Trace* TraceStore::find(const TraceId& trace_id) const {
+namespace {
+
+// Every span of a stored trace, decoded, to `visit` until it returns true.
+template <typename Visit>
+bool any_span(std::string_view bytes, Visit visit) {
+  while (!bytes.empty()) {
+    const std::optional<SpanData> span = read_span(bytes);
+    if (!span) return false;
+    if (visit(*span)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<Trace> TraceStore::find(const TraceId& trace_id) const {
   auto found = traces_.find(trace_id);
-  if (found == traces_.end() || found->second.keep == Keep::pending) return nullptr;
-  return &found->second;
+  if (found == traces_.end() || found->second.keep == Keep::pending) return std::nullopt;
+  const Stored& stored = found->second;
+  Trace trace;
+  trace.trace_id = stored.trace_id;
+  trace.spans.reserve(stored.span_count);
+  any_span(stored.spans, [&](const SpanData& span) {
+    trace.spans.push_back(span);
+    return false;
+  });
+  trace.logs = stored.logs;
+  trace.dropped_logs = stored.dropped_logs;
+  trace.keep = stored.keep;
+  return trace;
 }
 
 std::vector<TraceSummary> TraceStore::list(const TraceFilter& filter) const {
-  std::vector<const Trace*> decided;
+  std::vector<const Stored*> decided;
   decided.reserve(ordinary_.size() + kept_.size());
   for (const auto& [order, id] : ordinary_) decided.push_back(&traces_.at(id));
   for (const auto& [order, id] : kept_) decided.push_back(&traces_.at(id));
   std::vector<TraceSummary> out;
-  for (const Trace* trace : decided) {
-    const SpanData* root = root_of(*trace);
-    if (root == nullptr) continue;
+  for (const Stored* trace : decided) {
+    if (!trace->root_ended) continue;
     TraceSummary summary;
     summary.trace_id = trace->trace_id;
-    summary.root_name = root->name;
-    summary.route = std::string(route_of(*root));
-    UnixNanos start = root->start_time, end = root->end_time;
-    for (const auto& span : trace->spans) {
-      start = std::min(start, span.start_time);
-      end = std::max(end, span.end_time);
-    }
-    summary.start_time = start;
-    summary.duration_ns = end - start;
+    summary.root_name = trace->root_name;
+    summary.route = trace->route;
+    summary.start_time = trace->start;
+    summary.duration_ns = trace->end - trace->start;
     summary.error = trace->has_error;
     summary.keep = trace->keep;
-    summary.span_count = trace->spans.size();
+    summary.span_count = trace->span_count;
     summary.log_count = trace->logs.size();
 
     if (filter.errors_only && !summary.error) continue;
     const auto duration = std::chrono::nanoseconds(summary.duration_ns);
     if (filter.min_duration && duration < *filter.min_duration) continue;
     if (filter.max_duration && duration > *filter.max_duration) continue;
+    // The filters on span contents decode the trace's spans; the others never do.
     if (!filter.name.empty() && summary.route.find(filter.name) == std::string::npos &&
-        std::none_of(trace->spans.begin(), trace->spans.end(), [&](const SpanData& span) {
+        !any_span(trace->spans, [&](const SpanData& span) {
           return span.name.find(filter.name) != std::string::npos;
         })) {
       continue;
     }
-    if (!filter.attribute_key.empty() &&
-        std::none_of(trace->spans.begin(), trace->spans.end(), [&](const SpanData& span) {
+    if (!filter.attribute_key.empty() && !any_span(trace->spans, [&](const SpanData& span) {
           return has_attribute(span, filter.attribute_key, filter.attribute_value);
         })) {
       continue;

@@ -2,7 +2,9 @@
 // The recent traces the built-in trace view shows, kept in memory within a byte and a
 // trace-count bound. Not thread-safe by itself: TraceView (trace_view.hpp) feeds it
 // from one thread and guards it with a mutex. Plain data in, plain data out, with the
-// clock passed in, so that its rules can be tested one step at a time.
+// clock passed in, so that its rules can be tested one step at a time. A trace's spans
+// are kept encoded one after the other in one buffer (span_codec.hpp, ADR 017) and
+// decoded when the trace is read; the byte bound counts that buffer's capacity.
 //
 // The rules:
 //   - A trace is assembled from its spans in whatever order they end: children before
@@ -55,18 +57,13 @@ struct LogLine {
   std::string json;
 };
 
+// A trace as the view shows it (decoded from the store on request).
 struct Trace {
   TraceId trace_id;
   std::vector<SpanData> spans;  // in arrival order
   std::vector<LogLine> logs;    // in arrival order
   std::size_t dropped_logs = 0;
   Keep keep = Keep::pending;
-  bool root_ended = false;
-  bool has_error = false;
-  std::size_t bytes = 0;
-  Clock::time_point first_seen{};
-  Clock::time_point last_seen{};
-  std::uint64_t order = 0;  // position in the eviction order (first seen first)
 };
 
 // What the list shows of a trace.
@@ -111,7 +108,7 @@ class TraceStore {
  public:
   explicit TraceStore(StoreLimits limits);
 
-  void add_span(SpanData span, Clock::time_point now);
+  void add_span(const SpanData& span, Clock::time_point now);
   void add_log(const TraceId& trace_id, const SpanId& span_id, std::string json_line,
                Clock::time_point now);
   // Decides the traces that have settled, drops orphans, and evicts to the bounds.
@@ -119,8 +116,8 @@ class TraceStore {
 
   // Decided traces, newest first, that match `filter`.
   std::vector<TraceSummary> list(const TraceFilter& filter) const;
-  // A decided trace.
-  const Trace* find(const TraceId& trace_id) const;
+  // A decided trace, its spans decoded.
+  std::optional<Trace> find(const TraceId& trace_id) const;
   StoreStats stats() const;
   const StoreLimits& limits() const noexcept { return limits_; }
 
@@ -128,17 +125,42 @@ class TraceStore {
   struct IdHash {
     std::size_t operator()(const TraceId& id) const noexcept;
   };
+  // A trace as it is kept: its spans encoded one after the other in one buffer
+  // (span_codec.hpp), and what the list and the keep decision need, kept up to date
+  // as spans arrive so that neither has to decode them.
+  struct Stored {
+    TraceId trace_id;
+    std::string spans;
+    std::size_t span_count = 0;
+    std::vector<LogLine> logs;
+    std::size_t dropped_logs = 0;
+    Keep keep = Keep::pending;
+    bool root_ended = false;
+    bool has_error = false;
+    bool slow_root = false;  // a local root at least limits.slow
+    std::string root_name;   // of the earliest local root
+    std::string route;       // its http.route
+    UnixNanos root_start = 0;
+    UnixNanos start = 0;  // over all spans
+    UnixNanos end = 0;
+    std::size_t bytes = 0;
+    Clock::time_point first_seen{};
+    Clock::time_point last_seen{};
+    std::uint64_t order = 0;  // position in the eviction order (first seen first)
+  };
 
-  Trace* trace_for(const TraceId& trace_id, Clock::time_point now, bool may_create);
-  void decide(Trace& trace);
-  void reclassify(Trace& trace);
+  Stored* trace_for(const TraceId& trace_id, Clock::time_point now, bool may_create);
+  void decide(Stored& trace);
+  void reclassify(Stored& trace);
   void remove(const TraceId& trace_id);
   void forget_later(const TraceId& trace_id);
   void evict_to_bounds();
-  bool ignored(const Trace& trace) const;
+  bool ignored(const SpanData& root) const;
+  // Keeps trace.bytes and the store's total in step with a change of `delta` bytes.
+  void account(Stored& trace, std::ptrdiff_t delta) noexcept;
 
   StoreLimits limits_;
-  std::unordered_map<TraceId, Trace, IdHash> traces_;
+  std::unordered_map<TraceId, Stored, IdHash> traces_;
   // Eviction order, oldest first: ordinary, then still pending, then kept traces.
   std::map<std::uint64_t, TraceId> ordinary_;
   std::map<std::uint64_t, TraceId> pending_;
@@ -152,8 +174,5 @@ class TraceStore {
   std::size_t bytes_ = 0;
   StoreStats counters_;
 };
-
-// An estimate of the memory a stored span takes (the struct and its heap strings).
-std::size_t span_bytes(const SpanData& span) noexcept;
 
 }  // namespace telemetry::trace_view

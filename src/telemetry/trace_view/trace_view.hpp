@@ -5,11 +5,13 @@
 //
 // On the request thread, on_end and on_trace_line only move a handle or a string into
 // a bounded inbox under a short lock: no copy of the span, no allocation in the usual
-// case, and a wake-up call only when the inbox is half full. A background thread wakes
-// every `digest_interval` (or then), copies
-// the spans it finds into the store and drops their handles (so pooled span records
-// go back to the pool), then lets the store decide and evict. Readers digest first,
-// so what a reader sees is never older than the last span ended.
+// case, and a wake-up call only when an inbox lane is half full. The inbox is split
+// into lanes, one per thread as far as they go (the I/O and database threads all end
+// spans), so that they do not queue on one lock. A background thread wakes every
+// `digest_interval` (or then), appends the spans it finds to the store and drops their
+// handles (so pooled span records go back to the pool), then lets the store decide
+// and evict. Readers digest first, so what a reader sees is never older than the last
+// span ended.
 
 #include <condition_variable>
 #include <cstdint>
@@ -30,6 +32,7 @@ namespace telemetry::trace_view {
 struct TraceViewOptions {
   StoreLimits limits;
   std::size_t inbox_capacity = 16'384;  // spans and lines waiting for the digest each
+  std::size_t inbox_lanes = 4;          // the capacity is shared out between them
   Clock::duration digest_interval = std::chrono::milliseconds(50);
   std::function<Clock::time_point()> clock;  // empty: steady_clock::now (tests pin it)
 };
@@ -78,11 +81,16 @@ class TraceView final : public logs::TraceLineListener {
   const Clock::duration digest_interval_;
   const std::function<Clock::time_point()> clock_;
 
-  // The inbox: the only state the request threads touch.
-  std::mutex inbox_mutex_;
-  std::vector<FinishedSpan> span_inbox_;
-  std::vector<PendingLine> line_inbox_;
-  ViewStats intake_;  // received and dropped counters (store part unused)
+  // The inbox: the only state the request threads touch. A thread keeps to its lane.
+  struct alignas(64) Lane {  // its own cache lines: no false sharing between lanes
+    std::mutex mutex;
+    std::vector<FinishedSpan> spans;
+    std::vector<PendingLine> lines;
+    ViewStats intake;  // received and dropped counters (store part unused)
+  };
+  Lane& my_lane() noexcept;
+  std::vector<Lane> lanes_;
+  std::size_t lane_capacity_;
 
   // The store: the background thread and readers, one at a time.
   std::mutex store_mutex_;

@@ -104,6 +104,24 @@ TEST(BatchSpanProcessor, DropsAndCountsExactlyWhenTheQueueIsFull) {
   EXPECT_TRUE(warnings.any("dropping spans")) << "a drop is never silent";
 }
 
+TEST(BatchSpanProcessor, ABatchTheExporterHasReadNoLongerTakesQueueRoom) {
+  auto control = std::make_shared<ExporterControl>();
+  control->gate_open = false;
+  control->read_first = true;  // as the OTLP exporter: encoded, then on the network
+  BatchSpanProcessor processor(std::make_unique<ControlledExporter>(control), config_of(8, 4));
+  push(processor, "a", 4);  // a full batch: read, then the "network" blocks
+  control->wait_for_exports_entered(1);
+  push(processor, "b", 10);  // the whole queue is free again: 8 fit, 2 are dropped
+  ProcessorStats stats = processor.stats();
+  EXPECT_EQ(stats.dropped, 2u);
+  EXPECT_EQ(stats.queued, 12u);
+
+  control->open_gate();
+  ASSERT_TRUE(processor.force_flush(SteadyClock::now() + 30s));
+  EXPECT_EQ(processor.stats().exported, 12u);
+  EXPECT_EQ(control->exported_count(), 12u);
+}
+
 TEST(BatchSpanProcessor, ExportsAsSoonAsAFullBatchIsQueued) {
   auto control = std::make_shared<ExporterControl>();
   BatchSpanProcessor processor(std::make_unique<ControlledExporter>(control), config_of(64, 5));

@@ -64,6 +64,7 @@ struct ExporterControl {
   std::vector<std::size_t> batch_sizes;
   std::vector<std::string> names;  // names of the exported spans not staged, in order
   bool stage = false;              // stage() writes "staged:" + name
+  bool read_first = false;         // export_releasing reads the batch, says so, then waits
   std::atomic<int> stage_calls{0};
   std::vector<std::string> staged;  // the staged bytes of each exported span, in order
   int flushes = 0;
@@ -108,6 +109,20 @@ class ControlledExporter final : public SpanExporter {
         control_->names.push_back(batch[i].name);
       }
     }
+    return control_->result;
+  }
+  // As an exporter that encodes first: with read_first, the batch is read and let go
+  // before the gate is waited for.
+  ExportResult export_releasing(SpanBatch batch, std::chrono::steady_clock::time_point deadline,
+                                const std::function<void()>& batch_read) noexcept override {
+    if (!control_->read_first) return SpanExporter::export_releasing(batch, deadline, batch_read);
+    std::unique_lock lock(control_->mutex);
+    control_->batch_sizes.push_back(batch.size());
+    for (std::size_t i = 0; i < batch.size(); ++i) control_->names.push_back(batch[i].name);
+    batch_read();
+    ++control_->exports_entered;
+    control_->changed.notify_all();
+    control_->changed.wait(lock, [&] { return control_->gate_open; });
     return control_->result;
   }
   bool stage(const SpanData& span, std::string& staged) const noexcept override {

@@ -65,9 +65,9 @@ TEST(TraceStore, TheDecisionWaitsUntilSpansStopArriving) {
   TraceStore store(limits());
   store.add_span(span(1, 1, 0, 5), t0);
   store.settle(t0 + 50ms);
-  EXPECT_EQ(store.find(trace_id(1)), nullptr) << "shown before the settle time";
+  EXPECT_FALSE(store.find(trace_id(1))) << "shown before the settle time";
   store.settle(t0 + 100ms);
-  EXPECT_NE(store.find(trace_id(1)), nullptr);
+  EXPECT_TRUE(store.find(trace_id(1)));
 }
 
 TEST(TraceStore, AChildEndingAfterTheDecisionJoinsItsTrace) {
