@@ -5,6 +5,7 @@
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
@@ -21,6 +22,7 @@
 #include "http/connection.hpp"
 #include "http/error_response.hpp"
 #include "http/request_head.hpp"
+#include "http/response_wire.hpp"
 
 namespace http {
 
@@ -194,10 +196,22 @@ net::awaitable<void> reject(Connection& connection, const SessionSettings& setti
   exchange.finish(static_cast<unsigned>(response.result_int()), ec ? 0 : written);
 }
 
+constexpr std::size_t kKeptWireBytes = 8 * 1024;
+
 // Writes a response; to a HEAD request only its header block, which keeps the
-// Content-Length the body would have had (RFC 9110 9.3.2).
+// Content-Length the body would have had (RFC 9110 9.3.2). `wire` is the connection's
+// output buffer, reused from one response to the next.
 net::awaitable<std::tuple<boost::system::error_code, std::size_t>> write_response(
-    beast::tcp_stream& stream, Response& response, bool head_only) {
+    beast::tcp_stream& stream, Response& response, bool head_only, std::string& wire) {
+  if (writable_as_wire(response)) {
+    // A buffer grown by one exceptional header block is not kept for the connection's life.
+    if (wire.capacity() > kKeptWireBytes) std::string().swap(wire);
+    wire.clear();
+    append_header_block(response, wire);
+    const std::array<net::const_buffer, 2> buffers{
+        net::buffer(wire), head_only ? net::const_buffer{} : net::buffer(response.body())};
+    co_return co_await net::async_write(stream, buffers, use_tuple);
+  }
   if (!head_only) co_return co_await beast_http::async_write(stream, response, use_tuple);
   beast_http::response_serializer<beast_http::string_body> serializer(response);
   co_return co_await beast_http::async_write_header(stream, serializer, use_tuple);
@@ -262,6 +276,7 @@ net::awaitable<void> run_session(std::shared_ptr<Connection> connection, Session
   beast::tcp_stream& stream = connection->stream;
   const Peer peer = describe_peer(stream);
   beast::flat_buffer buffer;
+  std::string wire;  // the bytes of the response being written
 
   while (!settings.stopping) {
     // Wait for the first byte of the next request: an idle keep-alive connection is
@@ -364,7 +379,7 @@ net::awaitable<void> run_session(std::shared_ptr<Connection> connection, Session
     // response it held is freed with this iteration.
     stream.expires_after(options.body_timeout);
     auto [write_ec, written] =
-        co_await write_response(stream, response, raw.method() == beast_http::verb::head);
+        co_await write_response(stream, response, raw.method() == beast_http::verb::head, wire);
     const auto status = static_cast<unsigned>(response.result_int());
     if (write_ec) {
       exchange.abort(status, written, abort_reason(write_ec, settings.stopping));
