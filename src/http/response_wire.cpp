@@ -2,7 +2,9 @@
 
 namespace http {
 
-bool writable_as_wire(const Response& response) { return !response.chunked(); }
+bool writable_as_wire(const Response& response) {
+  return !response.chunked();
+}
 
 void append_header_block(const Response& response, std::string& out) {
   // The status line as Beast writes it: "HTTP/1.1 200 OK".

@@ -17,8 +17,8 @@ namespace {
 // The span name, "GET /api/boards/{id}": in `buffer` when it fits, which spares an
 // allocation per request, else in `spill`. Low-cardinality by construction: the route
 // template, never the raw path.
-std::string_view span_name(std::string_view method, std::string_view route,
-                           std::span<char> buffer, std::string& spill) {
+std::string_view span_name(std::string_view method, std::string_view route, std::span<char> buffer,
+                           std::string& spill) {
   if (method.empty()) return "HTTP";
   if (route.empty()) return method;
   const std::size_t size = method.size() + 1 + route.size();

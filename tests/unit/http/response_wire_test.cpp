@@ -32,7 +32,8 @@ TEST(ResponseWire, JsonResponseWithTraceHeadersIsWhatBeastWrites) {
   response.keep_alive(true);
   response.prepare_payload();
   EXPECT_EQ(wire_bytes(response), beast_bytes(response));
-  EXPECT_TRUE(wire_bytes(response).starts_with("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"));
+  EXPECT_TRUE(
+      wire_bytes(response).starts_with("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"));
 }
 
 TEST(ResponseWire, ErrorStatusWithExtraHeaderAndClose) {
