@@ -51,6 +51,9 @@ struct RouteMatch {
 
 class Router {
  public:
+  // The most segments a route template may have; longer paths match no route.
+  static constexpr std::size_t kMaxSegments = 12;
+
   void add(beast_http::verb method, std::string pattern, Handler handler);
   // A GET route whose requests ask to switch protocols.
   void add_upgrade(std::string pattern, UpgradeHandler handler);
@@ -64,6 +67,8 @@ class Router {
     Handler handler;
     UpgradeHandler upgrade;
   };
+  void add_route(Route route);
+
   std::vector<Route> routes_;
 };
 

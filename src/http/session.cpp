@@ -1,16 +1,21 @@
 #include "http/session.hpp"
 
 #include <cxxabi.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <cerrno>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -21,6 +26,7 @@
 #include "http/connection.hpp"
 #include "http/error_response.hpp"
 #include "http/request_head.hpp"
+#include "http/response_wire.hpp"
 
 namespace http {
 
@@ -194,10 +200,52 @@ net::awaitable<void> reject(Connection& connection, const SessionSettings& setti
   exchange.finish(static_cast<unsigned>(response.result_int()), ec ? 0 : written);
 }
 
+constexpr std::size_t kKeptWireBytes = 8 * 1024;
+
+// Sends what the socket takes at once, without waiting (MSG_DONTWAIT). A response
+// usually fits the socket's send buffer: sent here, it spares the trip through the
+// scheduler, the connection's strand and the write timer that completing an
+// asynchronous write costs. "Would block" is not an error: the caller writes the rest
+// asynchronously.
+std::size_t send_now(net::ip::tcp::socket& socket, const std::array<net::const_buffer, 2>& buffers,
+                     boost::system::error_code& ec) {
+  std::array<iovec, 2> iov{};
+  for (std::size_t i = 0; i < buffers.size(); ++i) {
+    iov[i].iov_base = const_cast<void*>(buffers[i].data());
+    iov[i].iov_len = buffers[i].size();
+  }
+  msghdr message{};
+  message.msg_iov = iov.data();
+  message.msg_iovlen = iov.size();
+  const ssize_t sent = ::sendmsg(socket.native_handle(), &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+  if (sent >= 0) return static_cast<std::size_t>(sent);
+  if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+    ec.assign(errno, boost::system::system_category());
+  }
+  return 0;
+}
+
 // Writes a response; to a HEAD request only its header block, which keeps the
-// Content-Length the body would have had (RFC 9110 9.3.2).
+// Content-Length the body would have had (RFC 9110 9.3.2). `wire` is the connection's
+// output buffer, reused from one response to the next.
 net::awaitable<std::tuple<boost::system::error_code, std::size_t>> write_response(
-    beast::tcp_stream& stream, Response& response, bool head_only) {
+    beast::tcp_stream& stream, Response& response, bool head_only, std::string& wire) {
+  if (writable_as_wire(response)) {
+    // A buffer grown by one exceptional header block is not kept for the connection's life.
+    if (wire.capacity() > kKeptWireBytes) std::string().swap(wire);
+    wire.clear();
+    append_header_block(response, wire);
+    const std::array<net::const_buffer, 2> buffers{
+        net::buffer(wire), head_only ? net::const_buffer{} : net::buffer(response.body())};
+    boost::system::error_code ec;
+    const std::size_t sent = send_now(stream.socket(), buffers, ec);
+    const std::size_t total = net::buffer_size(buffers);
+    if (ec || sent == total) co_return std::tuple{ec, sent};
+    beast::buffers_suffix<std::array<net::const_buffer, 2>> rest(buffers);
+    rest.consume(sent);
+    auto [rest_ec, rest_written] = co_await net::async_write(stream, rest, use_tuple);
+    co_return std::tuple{rest_ec, sent + rest_written};
+  }
   if (!head_only) co_return co_await beast_http::async_write(stream, response, use_tuple);
   beast_http::response_serializer<beast_http::string_body> serializer(response);
   co_return co_await beast_http::async_write_header(stream, serializer, use_tuple);
@@ -262,6 +310,7 @@ net::awaitable<void> run_session(std::shared_ptr<Connection> connection, Session
   beast::tcp_stream& stream = connection->stream;
   const Peer peer = describe_peer(stream);
   beast::flat_buffer buffer;
+  std::string wire;  // the bytes of the response being written
 
   while (!settings.stopping) {
     // Wait for the first byte of the next request: an idle keep-alive connection is
@@ -279,10 +328,21 @@ net::awaitable<void> run_session(std::shared_ptr<Connection> connection, Session
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     parser.body_limit(options.max_body_bytes);
 
-    // A client that sends its header block too slowly is cut off.
-    stream.expires_after(options.header_timeout);
-    auto [header_ec, header_bytes] =
-        co_await beast_http::async_read_header(stream, buffer, parser, use_tuple);
+    // What is already buffered is parsed first: the whole header block usually came
+    // with the first read, and async_read_header would then complete without I/O but
+    // still through the scheduler and the strand.
+    boost::system::error_code header_ec;
+    std::size_t header_bytes = parser.put(buffer.data(), header_ec);
+    buffer.consume(header_bytes);
+    if (header_ec == beast_http::error::need_more) header_ec = {};
+    if (!header_ec && !parser.is_header_done()) {
+      // A client that sends its header block too slowly is cut off.
+      stream.expires_after(options.header_timeout);
+      auto [read_ec, read_bytes] =
+          co_await beast_http::async_read_header(stream, buffer, parser, use_tuple);
+      header_ec = read_ec;
+      header_bytes += read_bytes;
+    }
     if (header_ec == beast::error::timeout || header_ec == beast_http::error::end_of_stream ||
         header_ec == net::error::operation_aborted || header_ec == net::error::connection_reset) {
       break;
@@ -364,7 +424,7 @@ net::awaitable<void> run_session(std::shared_ptr<Connection> connection, Session
     // response it held is freed with this iteration.
     stream.expires_after(options.body_timeout);
     auto [write_ec, written] =
-        co_await write_response(stream, response, raw.method() == beast_http::verb::head);
+        co_await write_response(stream, response, raw.method() == beast_http::verb::head, wire);
     const auto status = static_cast<unsigned>(response.result_int());
     if (write_ec) {
       exchange.abort(status, written, abort_reason(write_ec, settings.stopping));
