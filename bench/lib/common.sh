@@ -141,18 +141,18 @@ rb_start_service() {
 }
 
 # rb_start_configured NAME CONFIG: rb_start_service in one of the tracing
-# configurations the pair and instruction scripts compare: off (no OTLP endpoint),
-# recorded (always_on, spans recorded and ended, no exporter) or traced (always_on,
-# OTLP/gRPC to the sink rb_start_sidecar started: RB_SINK_GRPC). For the built-in trace
-# view (on by default, so `off` above has it on): view-off (no OTLP endpoint, view off:
-# nothing recorded), view-on (no OTLP endpoint, view on: every span recorded into it),
-# view-1pct (view on recording every span, OTLP/gRPC to the sink with
-# traceidratio 0.01: 1 % of the traces exported), recorded-no-view (as recorded, view
-# off: what recording the spans costs without the view).
+# configurations the pair and instruction scripts compare. Untraced means nothing
+# exported and the built-in trace view off, so the first three turn the view off:
+# off (no OTLP endpoint: nothing recorded), recorded (always_on, spans recorded and
+# ended, no exporter) or traced (always_on, OTLP/gRPC to the sink rb_start_sidecar
+# started: RB_SINK_GRPC). The view's own cost: view-off (as off), view-on (no OTLP
+# endpoint, view on as by default: every span recorded into it), view-1pct (view on
+# recording every span, OTLP/gRPC to the sink with traceidratio 0.01: 1 % of the
+# traces exported), recorded-no-view (as recorded).
 rb_start_configured() {
   local name=$1 config=$2
   case $config in
-    off) rb_start_service "$name" OTEL_SDK_DISABLED=false ;;
+    off) rb_start_service "$name" BOARD_TRACE_VIEW=off ;;
     view-off) rb_start_service "$name" BOARD_TRACE_VIEW=off ;;
     view-on) rb_start_service "$name" BOARD_TRACE_VIEW=on ;;
     recorded-no-view)
@@ -163,10 +163,12 @@ rb_start_configured() {
         OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$RB_SINK_GRPC" \
         OTEL_TRACES_SAMPLER=traceidratio OTEL_TRACES_SAMPLER_ARG=0.01
       ;;
-    recorded) rb_start_service "$name" OTEL_TRACES_EXPORTER=none OTEL_TRACES_SAMPLER=always_on ;;
+    recorded)
+      rb_start_service "$name" BOARD_TRACE_VIEW=off OTEL_TRACES_EXPORTER=none OTEL_TRACES_SAMPLER=always_on
+      ;;
     traced)
-      rb_start_service "$name" OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$RB_SINK_GRPC" \
-        OTEL_TRACES_SAMPLER=always_on
+      rb_start_service "$name" BOARD_TRACE_VIEW=off \
+        OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$RB_SINK_GRPC" OTEL_TRACES_SAMPLER=always_on
       ;;
     *) rb_die "unknown configuration '$config' (off, recorded, traced, view-off, view-on, view-1pct or recorded-no-view)" ;;
   esac
