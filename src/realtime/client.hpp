@@ -65,9 +65,13 @@ class Client final : public Peer, public std::enable_shared_from_this<Client> {
   using WebSocket = boost::beast::websocket::stream<boost::beast::tcp_stream&>;
 
   boost::asio::awaitable<void> join();
+  boost::asio::awaitable<void> start_sync();
   boost::asio::awaitable<void> read_loop();
   boost::asio::awaitable<void> write_loop();
-  boost::asio::awaitable<void> handle(const std::string& text);
+  boost::asio::awaitable<void> handle(const std::string& text, bool may_join);
+  void take_join(const ClientMessage& message);
+  boost::asio::awaitable<void> create_once(const ClientMessage& message,
+                                           const telemetry::Context& ctx, boost::json::object ack);
   boost::asio::awaitable<void> handle_edit(const ClientMessage& message,
                                            const telemetry::Context& ctx);
   void handle_cursor(const ClientMessage& message);
@@ -86,8 +90,12 @@ class Client final : public Peer, public std::enable_shared_from_this<Client> {
   Admitted admitted_;
   std::uint64_t connection_id_;
   std::optional<WebSocket> ws_;
-  std::optional<boost::asio::steady_timer> wake_;      // the writer waits on it
-  std::optional<boost::asio::steady_timer> deadline_;  // ends a close the peer ignores
+  std::optional<boost::asio::steady_timer> wake_;           // the writer waits on it
+  std::optional<boost::asio::steady_timer> deadline_;       // ends a close the peer ignores
+  std::optional<boost::asio::steady_timer> join_wait_;      // for a first message "join"
+  std::optional<boost::asio::steady_timer> synced_signal_;  // messages wait for the join
+  bool join_go_ = false;                                    // the wait for a "join" message is over
+  bool join_started_ = false;  // the snapshot or catch-up is being read
   SendQueue queue_;
 
   boost::json::array present_;            // who was in the room on joining

@@ -114,24 +114,39 @@ void Hub::publish(const telemetry::Context& ctx, const domain::BoardEvent& event
   }
 }
 
-std::optional<std::string> Hub::recall(domain::Id user_id, const std::string& client_id) const {
-  std::lock_guard lock(recent_mutex_);
-  const auto user = recent_.find(user_id);
-  if (user == recent_.end()) return std::nullopt;
-  const auto found = user->second.acks.find(client_id);
-  if (found == user->second.acks.end()) return std::nullopt;
-  return found->second;
-}
-
-void Hub::remember(domain::Id user_id, const std::string& client_id, std::string ack) {
+Hub::Claimed Hub::claim(domain::Id user_id, const std::string& key,
+                        std::function<void()> on_settled) {
   std::lock_guard lock(recent_mutex_);
   Recent& recent = recent_[user_id];
-  if (!recent.acks.emplace(client_id, std::move(ack)).second) return;
-  recent.order.push_back(client_id);
-  while (recent.order.size() > options_.idempotency_window) {
-    recent.acks.erase(recent.order.front());
-    recent.order.pop_front();
+  if (const auto done = recent.acks.find(key); done != recent.acks.end()) {
+    return {Claim::done, done->second};
   }
+  if (const auto running = recent.in_flight.find(key); running != recent.in_flight.end()) {
+    running->second.push_back(std::move(on_settled));
+    return {Claim::in_flight, {}};
+  }
+  recent.in_flight.emplace(key, std::vector<std::function<void()>>{});
+  return {Claim::mine, {}};
+}
+
+void Hub::settle(domain::Id user_id, const std::string& key, std::optional<std::string> ack) {
+  std::vector<std::function<void()>> waiting;
+  {
+    std::lock_guard lock(recent_mutex_);
+    Recent& recent = recent_[user_id];
+    if (const auto running = recent.in_flight.find(key); running != recent.in_flight.end()) {
+      waiting = std::move(running->second);
+      recent.in_flight.erase(running);
+    }
+    if (ack && recent.acks.emplace(key, std::move(*ack)).second) {
+      recent.order.push_back(key);
+      while (recent.order.size() > options_.idempotency_window) {
+        recent.acks.erase(recent.order.front());
+        recent.order.pop_front();
+      }
+    }
+  }
+  for (auto& wake : waiting) wake();
 }
 
 std::size_t Hub::connections() const {
