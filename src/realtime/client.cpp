@@ -1,5 +1,9 @@
 #include "realtime/client.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -132,19 +136,51 @@ net::awaitable<bool> Client::accept(beast::tcp_stream& stream, const http::RawRe
 }
 
 void Client::deliver_event(std::int64_t seq, Message message) {
-  net::post(ws_->get_executor(), [self = shared_from_this(), seq, message = std::move(message)] {
-    if (self->close_code_ || self->finished_) return;
-    if (self->synced_ && seq <= self->last_seq_) return;  // already in the catch-up
-    self->held_.emplace(seq, message);
-    if (self->synced_) self->release_held();
-  });
+  push_inbox(Inbound{seq, std::move(message), 0});
 }
 
 void Client::deliver(Message message, std::uint64_t cursor_sender) {
-  net::post(ws_->get_executor(),
-            [self = shared_from_this(), message = std::move(message), cursor_sender] {
-              if (!self->close_code_ && !self->finished_) self->enqueue(message, cursor_sender);
-            });
+  push_inbox(Inbound{0, std::move(message), cursor_sender});
+}
+
+void Client::push_inbox(Inbound item) {
+  bool post = false;
+  {
+    std::lock_guard lock(inbox_mutex_);
+    inbox_.push_back(std::move(item));
+    post = !drain_posted_;
+    drain_posted_ = true;
+  }
+  if (post) net::post(ws_->get_executor(), [self = shared_from_this()] { self->drain_inbox(); });
+}
+
+void Client::drain_inbox() {
+  {
+    std::lock_guard lock(inbox_mutex_);
+    draining_.swap(inbox_);
+    drain_posted_ = false;
+  }
+  bool events = false;
+  for (Inbound& item : draining_) {
+    if (close_code_ || finished_) break;
+    if (item.seq == 0) {
+      enqueue(std::move(item.message), item.cursor_sender);
+    } else if (!synced_ || item.seq > last_seq_) {  // else: already in the catch-up
+      held_.emplace(item.seq, std::move(item.message));
+      events = true;
+    }
+  }
+  draining_.clear();
+  if (events && synced_ && !close_code_ && !finished_) release_held();
+}
+
+void Client::cork(bool on) noexcept {
+  if (corked_ == on) return;
+  corked_ = on;
+  const int value = on ? 1 : 0;
+  // Failing only costs packets: the frames still go out, one by one.
+  ::setsockopt(beast::get_lowest_layer(*ws_).socket().native_handle(), IPPROTO_TCP, TCP_CORK,
+               &value, sizeof value);
 }
 
 void Client::close(std::uint16_t code, std::string reason) {
@@ -357,10 +393,18 @@ net::awaitable<void> Client::write_loop() {
   co_await start_sync();
   for (;;) {
     while (!queue_.empty()) {
-      const Message message = queue_.pop();
-      auto [ec, n] = co_await ws_->async_write(net::buffer(*message), use_tuple);
-      if (ec) co_return;
-      ++messages_out_;
+      // The frames that queued up while the previous batch was written go out
+      // together: corked, the kernel sends them in full packets rather than one each.
+      // Uncorked after each batch, so no frame waits for later ones.
+      std::size_t batch = queue_.size();
+      if (batch > 1) cork(true);
+      for (; batch > 0 && !queue_.empty(); --batch) {
+        const Message message = queue_.pop();
+        auto [ec, n] = co_await ws_->async_write(net::buffer(*message), use_tuple);
+        if (ec) co_return;
+        ++messages_out_;
+      }
+      cork(false);
     }
     if (reading_done_) co_return;
     if (close_code_) {

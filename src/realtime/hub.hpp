@@ -84,8 +84,11 @@ class Hub final : public domain::BoardEventPublisher {
   std::size_t connections() const;
 
  private:
+  using PeerList = std::vector<std::shared_ptr<Peer>>;
   struct Room {
     std::map<std::uint64_t, std::shared_ptr<Peer>> peers;  // by connection id
+    // The same peers, rebuilt on join and leave: a fan-out copies one pointer.
+    std::shared_ptr<const PeerList> list = std::make_shared<const PeerList>();
   };
   struct Recent {
     std::map<std::string, std::string> acks;  // key -> ack
@@ -94,7 +97,8 @@ class Hub final : public domain::BoardEventPublisher {
     std::map<std::string, std::vector<std::function<void()>>> in_flight;
   };
 
-  std::vector<std::shared_ptr<Peer>> peers_of(domain::Id board_id) const;
+  std::shared_ptr<const PeerList> peers_of(domain::Id board_id) const;
+  static void rebuild(Room& room);
 
   const Options& options_;
   std::atomic<std::uint64_t> connection_ids_{0};
