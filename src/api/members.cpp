@@ -1,4 +1,5 @@
-// Board members: list (viewer+), add (owner), remove (owner, or a member leaving).
+// Board members: list (viewer+), add (owner), change a role (owner), remove (owner, or a
+// member leaving).
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
@@ -36,6 +37,14 @@ NewMember read_new_member(const http::Request& request) {
   return {std::move(*username), std::move(*role)};
 }
 
+std::string read_role_change(const http::Request& request) {
+  const auto body = parse_json_body(request);
+  ObjectReader reader(require_object(body));
+  auto role = reader.string("role", Need::required);
+  reader.finish();
+  return std::move(*role);
+}
+
 awaitable<http::Response> list_members(Dependencies& deps, http::Request& request,
                                        const telemetry::Context& ctx) {
   const std::string_view token = bearer_token(request);
@@ -66,6 +75,19 @@ awaitable<http::Response> add_member(Dependencies& deps, http::Request& request,
   co_return http::json_response(beast_http::status::created, to_json(member));
 }
 
+awaitable<http::Response> change_member_role(Dependencies& deps, http::Request& request,
+                                             const telemetry::Context& ctx) {
+  const std::string_view token = bearer_token(request);
+  const auto board_id = path_id(request, "id", "board");
+  const auto member_id = path_id(request, "user_id", "member");
+  const std::string role = read_role_change(request);
+  auto& boards = deps.services.boards();
+  const domain::Member member = co_await with_user(deps, token, ctx, [&](const domain::User& user) {
+    return boards.change_member_role(ctx, user.id, board_id, member_id, role);
+  });
+  co_return http::json_response(beast_http::status::ok, to_json(member));
+}
+
 awaitable<http::Response> remove_member(Dependencies& deps, http::Request& request,
                                         const telemetry::Context& ctx) {
   const std::string_view token = bearer_token(request);
@@ -84,6 +106,7 @@ void register_member_routes(http::Router& router, Dependencies& deps) {
   using beast_http::verb;
   add_route(router, verb::get, "/api/boards/{id}/members", deps, list_members);
   add_route(router, verb::post, "/api/boards/{id}/members", deps, add_member);
+  add_route(router, verb::patch, "/api/boards/{id}/members/{user_id}", deps, change_member_role);
   add_route(router, verb::delete_, "/api/boards/{id}/members/{user_id}", deps, remove_member);
 }
 

@@ -88,6 +88,12 @@ void apply_realtime(Config& config, const std::string& name, const std::string& 
     ws.edits_per_second = parse_integer<unsigned>(name, value, 1, 100'000, "a rate per second");
   } else if (name == "BOARD_WS_CURSORS_PER_SECOND") {
     ws.cursors_per_second = parse_integer<unsigned>(name, value, 1, 100'000, "a rate per second");
+  } else if (name == "BOARD_WS_JOIN_WAIT_MS") {
+    ws.join_wait = std::chrono::milliseconds(
+        parse_integer<std::int64_t>(name, value, 0, 10'000, "a duration in milliseconds"));
+  } else if (name == "BOARD_WS_IDEMPOTENCY_WINDOW") {
+    ws.idempotency_window =
+        parse_integer<std::size_t>(name, value, 1, 100'000, "a count of client ids");
   } else if (name == "BOARD_WS_ALLOWED_ORIGINS") {
     ws.allowed_origins.clear();
     std::size_t start = 0;
@@ -256,6 +262,8 @@ constexpr const char* kEnvironmentSettings[] = {
     "BOARD_WS_MAX_PER_USER",
     "BOARD_WS_EDITS_PER_SECOND",
     "BOARD_WS_CURSORS_PER_SECOND",
+    "BOARD_WS_JOIN_WAIT_MS",
+    "BOARD_WS_IDEMPOTENCY_WINDOW",
     "BOARD_WS_ALLOWED_ORIGINS",
     "BOARD_EVENTS_KEEP_SECONDS",
     "BOARD_EVENTS_KEEP_PER_BOARD",

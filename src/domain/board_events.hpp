@@ -22,6 +22,7 @@ inline constexpr std::string_view element_created = "element.created";
 inline constexpr std::string_view element_updated = "element.updated";
 inline constexpr std::string_view element_deleted = "element.deleted";
 inline constexpr std::string_view member_added = "member.added";
+inline constexpr std::string_view member_updated = "member.updated";
 inline constexpr std::string_view member_removed = "member.removed";
 inline constexpr std::string_view board_updated = "board.updated";
 inline constexpr std::string_view board_deleted = "board.deleted";
@@ -33,7 +34,8 @@ struct BoardEvent {
   std::string type;      // one of event_type
   std::int64_t at = 0;   // unix milliseconds
   // element.*: {"element": <as REST returns it>} (deleted: {"element_id": id});
-  // member.*: {"member": <as REST returns it>} (removed: {"user_id": id});
+  // member.added, member.updated: {"member": <as REST returns it>};
+  // member.removed: {"user_id": id};
   // board.updated: {"board": {...}} without the caller's role; board.deleted: {}.
   boost::json::object data;
 };

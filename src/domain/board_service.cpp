@@ -95,6 +95,29 @@ PageOf<Member> BoardService::list_members(const telemetry::Context& ctx, Id user
   return boards_.list_members(ctx, board_id, page);
 }
 
+Member BoardService::change_member_role(const telemetry::Context& ctx, Id user_id, Id board_id,
+                                        Id member_user_id, std::string_view role) {
+  validation::require_valid(validation::check_member_role(role));
+  authorize(ctx, boards_, user_id, board_id, Role::owner);
+  std::optional<Recorded<Member>> recorded = boards_.update_member(
+      ctx, board_id, member_user_id, *parse_role(role), to_unix_millis(clock_()));
+  if (!recorded) {
+    // Why nothing was written, asked afterwards (as for add_member).
+    if (boards_.role_of(ctx, board_id, member_user_id) == Role::owner) {
+      throw DomainError(ErrorCode::conflict, "the board owner's role cannot be changed");
+    }
+    throw DomainError::not_found("member not found");
+  }
+  Recorded<Member>& updated = *recorded;
+  ctx.info("domain", "member role changed",
+           {{"board_id", board_id},
+            {"member_user_id", member_user_id},
+            {"role", role},
+            {"seq", updated.event.seq}});
+  publisher_.publish(ctx, updated.event);
+  return std::move(updated.value);
+}
+
 void BoardService::remove_member(const telemetry::Context& ctx, Id user_id, Id board_id,
                                  Id member_user_id) {
   // Anyone may leave a board; only the owner removes others.

@@ -38,6 +38,12 @@ class BoardService {
                     std::string_view username, std::string_view role);
   PageOf<Member> list_members(const telemetry::Context& ctx, Id user_id, Id board_id,
                               const Page& page);
+  // Owner only. Gives a member the role "editor" or "viewer" (validation_failed
+  // otherwise); not_found if `member_user_id` is not a member; conflict for the owner,
+  // whose role does not change. Connections of the member see the new role at once:
+  // every edit is authorized against the stored role.
+  Member change_member_role(const telemetry::Context& ctx, Id user_id, Id board_id,
+                            Id member_user_id, std::string_view role);
   // Owner removes anyone but themselves (conflict); any member may remove
   // themselves (leave). not_found if `member_user_id` is not a member.
   void remove_member(const telemetry::Context& ctx, Id user_id, Id board_id, Id member_user_id);

@@ -105,6 +105,10 @@ class BoardRepository {
   // In the order they joined; sort key {added_at, user_id}.
   virtual PageOf<Member> list_members(const telemetry::Context& ctx, Id board_id,
                                       const Page& page) = 0;
+  // Gives a member other than the owner a new role; nullopt if the user is not a
+  // member or is the owner (checked by the write itself).
+  virtual std::optional<Recorded<Member>> update_member(const telemetry::Context& ctx, Id board_id,
+                                                        Id user_id, Role role, UnixMillis now) = 0;
   // nullopt if the user was not a member.
   virtual std::optional<BoardEvent> remove_member(const telemetry::Context& ctx, Id board_id,
                                                   Id user_id, UnixMillis now) = 0;

@@ -1,5 +1,9 @@
 #include "realtime/client.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -113,6 +117,8 @@ net::awaitable<bool> Client::accept(beast::tcp_stream& stream, const http::RawRe
   ws_.emplace(stream);
   wake_.emplace(stream.get_executor());
   deadline_.emplace(stream.get_executor());
+  join_wait_.emplace(stream.get_executor());
+  synced_signal_.emplace(stream.get_executor(), net::steady_timer::time_point::max());
   ws_->read_message_max(services_.options.max_message_bytes);
   websocket::stream_base::timeout timeouts =
       websocket::stream_base::timeout::suggested(beast::role_type::server);
@@ -130,19 +136,51 @@ net::awaitable<bool> Client::accept(beast::tcp_stream& stream, const http::RawRe
 }
 
 void Client::deliver_event(std::int64_t seq, Message message) {
-  net::post(ws_->get_executor(), [self = shared_from_this(), seq, message = std::move(message)] {
-    if (self->close_code_ || self->finished_) return;
-    if (self->synced_ && seq <= self->last_seq_) return;  // already in the catch-up
-    self->held_.emplace(seq, message);
-    if (self->synced_) self->release_held();
-  });
+  push_inbox(Inbound{seq, std::move(message), 0});
 }
 
 void Client::deliver(Message message, std::uint64_t cursor_sender) {
-  net::post(ws_->get_executor(),
-            [self = shared_from_this(), message = std::move(message), cursor_sender] {
-              if (!self->close_code_ && !self->finished_) self->enqueue(message, cursor_sender);
-            });
+  push_inbox(Inbound{0, std::move(message), cursor_sender});
+}
+
+void Client::push_inbox(Inbound item) {
+  bool post = false;
+  {
+    std::lock_guard lock(inbox_mutex_);
+    inbox_.push_back(std::move(item));
+    post = !drain_posted_;
+    drain_posted_ = true;
+  }
+  if (post) net::post(ws_->get_executor(), [self = shared_from_this()] { self->drain_inbox(); });
+}
+
+void Client::drain_inbox() {
+  {
+    std::lock_guard lock(inbox_mutex_);
+    draining_.swap(inbox_);
+    drain_posted_ = false;
+  }
+  bool events = false;
+  for (Inbound& item : draining_) {
+    if (close_code_ || finished_) break;
+    if (item.seq == 0) {
+      enqueue(std::move(item.message), item.cursor_sender);
+    } else if (!synced_ || item.seq > last_seq_) {  // else: already in the catch-up
+      held_.emplace(item.seq, std::move(item.message));
+      events = true;
+    }
+  }
+  draining_.clear();
+  if (events && synced_ && !close_code_ && !finished_) release_held();
+}
+
+void Client::cork(bool on) noexcept {
+  if (corked_ == on) return;
+  corked_ = on;
+  const int value = on ? 1 : 0;
+  // Failing only costs packets: the frames still go out, one by one.
+  ::setsockopt(beast::get_lowest_layer(*ws_).socket().native_handle(), IPPROTO_TCP, TCP_CORK,
+               &value, sizeof value);
 }
 
 void Client::close(std::uint16_t code, std::string reason) {
@@ -185,6 +223,9 @@ void Client::begin_close(std::uint16_t code, std::string reason) {
   close_code_ = code;
   close_reason_ = std::move(reason);
   wake_->cancel();
+  join_go_ = true;
+  join_wait_->cancel();
+  synced_signal_->cancel();
   // A peer that neither reads nor answers the close is cut off.
   deadline_->expires_after(kCloseGrace);
   deadline_->async_wait([self = shared_from_this()](boost::system::error_code ec) {
@@ -207,22 +248,9 @@ net::awaitable<void> Client::run() {
       {{"connection_id", static_cast<std::int64_t>(connection_id_)},
        {"board_id", admitted_.board_id}});
 
-  bool joined = false;
-  try {
-    co_await join();
-    joined = true;
-  } catch (const std::exception& failure) {
-    closed_reason_ = failure.what();
-  }
-  if (joined) {
-    // Send first what the catch-up left queued (events that arrived meanwhile).
-    co_await (read_loop() && write_loop());
-  } else {
-    co_await ws_->async_close(
-        websocket::close_reason(websocket::close_code::internal_error, "could not join"),
-        use_tuple);
-    closed_with_ = static_cast<std::uint16_t>(websocket::close_code::internal_error);
-  }
+  // The writer sends the snapshot or catch-up first, then what was queued meanwhile;
+  // the reader runs from the start, since the first message may say `since`.
+  co_await (read_loop() && write_loop());
   services_.hub.leave(admitted_.board_id, *this);
   // Work posted before the leave may still run; the stream is not ours any more.
   finished_ = true;
@@ -237,6 +265,38 @@ net::awaitable<void> Client::run() {
        {"duration_ms", static_cast<std::int64_t>(duration.count())},
        {"messages_in", static_cast<std::int64_t>(messages_in_)},
        {"messages_out", static_cast<std::int64_t>(messages_out_)}});
+}
+
+// Without ?since= on the upgrade the client may say it in its first message
+// ({"type":"join","since":N}); the snapshot waits for that message a moment
+// (Options::join_wait), and any other first message ends the wait at once.
+net::awaitable<void> Client::start_sync() {
+  if (!admitted_.since && services_.options.join_wait.count() > 0 && !join_go_) {
+    join_wait_->expires_after(services_.options.join_wait);
+    co_await join_wait_->async_wait(use_tuple);
+  }
+  join_started_ = true;
+  if (close_code_) co_return;
+  try {
+    co_await join();
+  } catch (const std::exception& failure) {
+    log(telemetry::logs::Level::error, "websocket join failed",
+        {{"connection_id", static_cast<std::int64_t>(connection_id_)},
+         {"board_id", admitted_.board_id},
+         {"error", failure.what()}});
+    begin_close(static_cast<std::uint16_t>(websocket::close_code::internal_error),
+                "could not join");
+  }
+}
+
+// The first message, when it is a join: where the catch-up starts.
+void Client::take_join(const ClientMessage& message) {
+  const auto& since = field_or_null(message.body, "since");
+  if (!since.is_int64() || since.as_int64() < 0) {
+    throw http::ApiError(beast_status::bad_request, "bad_request",
+                         "since must be the last seq the client saw (an integer >= 0)");
+  }
+  admitted_.since = since.as_int64();
 }
 
 // The snapshot, or the events since the client's last seq, written before anything
@@ -289,6 +349,7 @@ net::awaitable<void> Client::join() {
   }
   last_seq_ = state.seq;
   synced_ = true;
+  synced_signal_->cancel();
   release_held();
 }
 
@@ -320,19 +381,30 @@ net::awaitable<void> Client::read_loop() {
     const std::string text = beast::buffers_to_string(buffer.data());
     buffer.consume(buffer.size());
     if (close_code_) continue;  // closing: what the client still sends is not served
-    co_await handle(text);
+    co_await handle(text, messages_in_ == 1 && !join_started_);
   }
   reading_done_ = true;
   wake_->cancel();
+  join_go_ = true;
+  join_wait_->cancel();
 }
 
 net::awaitable<void> Client::write_loop() {
+  co_await start_sync();
   for (;;) {
     while (!queue_.empty()) {
-      const Message message = queue_.pop();
-      auto [ec, n] = co_await ws_->async_write(net::buffer(*message), use_tuple);
-      if (ec) co_return;
-      ++messages_out_;
+      // The frames that queued up while the previous batch was written go out
+      // together: corked, the kernel sends them in full packets rather than one each.
+      // Uncorked after each batch, so no frame waits for later ones.
+      std::size_t batch = queue_.size();
+      if (batch > 1) cork(true);
+      for (; batch > 0 && !queue_.empty(); --batch) {
+        const Message message = queue_.pop();
+        auto [ec, n] = co_await ws_->async_write(net::buffer(*message), use_tuple);
+        if (ec) co_return;
+        ++messages_out_;
+      }
+      cork(false);
     }
     if (reading_done_) co_return;
     if (close_code_) {
@@ -346,7 +418,7 @@ net::awaitable<void> Client::write_loop() {
   }
 }
 
-net::awaitable<void> Client::handle(const std::string& text) {
+net::awaitable<void> Client::handle(const std::string& text, bool may_join) {
   telemetry::RequestIdentity identity{telemetry::propagation::new_request_id(), admitted_.user.id};
   std::optional<ClientMessage> message;
   std::optional<http::ApiError> refusal;
@@ -366,6 +438,19 @@ net::awaitable<void> Client::handle(const std::string& text) {
   const telemetry::Context ctx(services_.api.logger, span, identity);
   const boost::json::value no_id;
   try {
+    if (may_join) {
+      // The first message ends the wait for a join, whatever it is.
+      join_go_ = true;
+      join_wait_->cancel();
+      if (message && message->type == ClientType::join) {
+        take_join(*message);
+        co_return;
+      }
+    }
+    // Messages are served after the snapshot or catch-up, as on a connection that
+    // sent nothing in the meantime: an edit's event then follows the snapshot.
+    while (!synced_ && !close_code_) co_await synced_signal_->async_wait(use_tuple);
+    if (close_code_) co_return;
     if (refusal) throw *refusal;
     switch (message->type) {
       case ClientType::element_create:
@@ -382,6 +467,10 @@ net::awaitable<void> Client::handle(const std::string& text) {
         send(pong);
         break;
       }
+      case ClientType::join:
+        throw http::ApiError(beast_status::bad_request, "bad_request",
+                             "join must be the first message, on a connection opened without "
+                             "?since=, within BOARD_WS_JOIN_WAIT_MS");
       case ClientType::unknown:
         throw http::ApiError(beast_status::bad_request, "bad_request",
                              "unknown message type; see docs/realtime.md");
@@ -413,24 +502,7 @@ net::awaitable<void> Client::handle_edit(const ClientMessage& message,
   if (!message.id.is_null()) ack["id"] = message.id;
 
   if (message.type == ClientType::element_create) {
-    // A retried create (same client id, e.g. after a reconnect) gets the first answer.
-    const std::string key =
-        message.id.is_null() ? std::string() : boost::json::serialize(message.id);
-    if (!key.empty()) {
-      if (auto earlier = services_.hub.recall(user, key)) {
-        enqueue(std::make_shared<std::string>(std::move(*earlier)));
-        co_return;
-      }
-    }
-    const domain::ElementDraft draft =
-        api::read_element_draft(field_or_null(message.body, "element"));
-    const auto created = co_await api::call_domain(
-        executor, [&] { return elements.create_recorded(ctx, user, board, draft); });
-    ack["seq"] = created.event.seq;
-    ack["element"] = created.event.data.at("element");
-    std::string text = to_text(ack);
-    if (!key.empty()) services_.hub.remember(user, key, text);
-    enqueue(std::make_shared<std::string>(std::move(text)));
+    co_await create_once(message, ctx, std::move(ack));
   } else if (message.type == ClientType::element_update) {
     const domain::Id element_id = element_id_of(message.body);
     const domain::ElementPatch patch =
@@ -448,6 +520,55 @@ net::awaitable<void> Client::handle_edit(const ClientMessage& message,
     ack["element_id"] = element_id;
     send(ack);
   }
+}
+
+// A retried create (same client id, e.g. after a reconnect, even while the first is
+// still running) gets the first answer and creates nothing.
+net::awaitable<void> Client::create_once(const ClientMessage& message,
+                                         const telemetry::Context& ctx, boost::json::object ack) {
+  const domain::ElementDraft draft =
+      api::read_element_draft(field_or_null(message.body, "element"));
+  const domain::Id user = admitted_.user.id;
+  const domain::Id board = admitted_.board_id;
+  auto create = [&]() -> net::awaitable<std::string> {
+    auto& elements = services_.api.services.elements();
+    const auto created = co_await api::call_domain(
+        services_.api.executor, [&] { return elements.create_recorded(ctx, user, board, draft); });
+    ack["seq"] = created.event.seq;
+    ack["element"] = created.event.data.at("element");
+    co_return to_text(ack);
+  };
+  if (message.id.is_null()) {
+    enqueue(std::make_shared<std::string>(co_await create()));
+    co_return;
+  }
+  const std::string key = std::to_string(board) + ":" + boost::json::serialize(message.id);
+  Hub& hub = services_.hub;
+  for (;;) {
+    // The first create's end wakes this strand; it cannot run before the wait below
+    // starts, since both happen on this strand with no suspension between them.
+    auto settled = std::make_shared<net::steady_timer>(ws_->get_executor(),
+                                                       net::steady_timer::time_point::max());
+    auto claimed = hub.claim(user, key, [settled, executor = ws_->get_executor()] {
+      net::post(executor, [settled] { settled->cancel(); });
+    });
+    if (claimed.claim == Hub::Claim::done) {
+      enqueue(std::make_shared<std::string>(std::move(claimed.ack)));
+      co_return;
+    }
+    if (claimed.claim == Hub::Claim::mine) break;
+    ctx.span().add_event("waiting for the same create on another connection");
+    co_await settled->async_wait(use_tuple);
+  }
+  std::string text;
+  try {
+    text = co_await create();
+  } catch (...) {
+    hub.settle(user, key, std::nullopt);
+    throw;
+  }
+  hub.settle(user, key, text);
+  enqueue(std::make_shared<std::string>(std::move(text)));
 }
 
 void Client::handle_cursor(const ClientMessage& message) {

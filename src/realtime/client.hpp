@@ -12,8 +12,10 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "api/dependencies.hpp"
 #include "domain/entities.hpp"
@@ -65,12 +67,28 @@ class Client final : public Peer, public std::enable_shared_from_this<Client> {
   using WebSocket = boost::beast::websocket::stream<boost::beast::tcp_stream&>;
 
   boost::asio::awaitable<void> join();
+  boost::asio::awaitable<void> start_sync();
   boost::asio::awaitable<void> read_loop();
   boost::asio::awaitable<void> write_loop();
-  boost::asio::awaitable<void> handle(const std::string& text);
+  boost::asio::awaitable<void> handle(const std::string& text, bool may_join);
+  void take_join(const ClientMessage& message);
+  boost::asio::awaitable<void> create_once(const ClientMessage& message,
+                                           const telemetry::Context& ctx, boost::json::object ack);
   boost::asio::awaitable<void> handle_edit(const ClientMessage& message,
                                            const telemetry::Context& ctx);
   void handle_cursor(const ClientMessage& message);
+
+  // What the hub hands over from any thread waits in the inbox; one post per batch
+  // moves it to the strand, however many messages arrive meanwhile.
+  struct Inbound {
+    std::int64_t seq = 0;  // nonzero: a board event
+    Message message;
+    std::uint64_t cursor_sender = 0;
+  };
+  void push_inbox(Inbound item);
+  void drain_inbox();
+  // Small frames written back to back leave in as few packets as possible.
+  void cork(bool on) noexcept;
 
   // On the strand.
   void enqueue(Message message, std::uint64_t cursor_sender = 0);
@@ -86,9 +104,18 @@ class Client final : public Peer, public std::enable_shared_from_this<Client> {
   Admitted admitted_;
   std::uint64_t connection_id_;
   std::optional<WebSocket> ws_;
-  std::optional<boost::asio::steady_timer> wake_;      // the writer waits on it
-  std::optional<boost::asio::steady_timer> deadline_;  // ends a close the peer ignores
+  std::optional<boost::asio::steady_timer> wake_;           // the writer waits on it
+  std::optional<boost::asio::steady_timer> deadline_;       // ends a close the peer ignores
+  std::optional<boost::asio::steady_timer> join_wait_;      // for a first message "join"
+  std::optional<boost::asio::steady_timer> synced_signal_;  // messages wait for the join
+  bool join_go_ = false;                                    // the wait for a "join" message is over
+  bool join_started_ = false;  // the snapshot or catch-up is being read
   SendQueue queue_;
+  std::mutex inbox_mutex_;
+  std::vector<Inbound> inbox_;     // guarded by inbox_mutex_
+  bool drain_posted_ = false;      // guarded by inbox_mutex_
+  std::vector<Inbound> draining_;  // on the strand; keeps its capacity between batches
+  bool corked_ = false;
 
   boost::json::array present_;            // who was in the room on joining
   bool synced_ = false;                   // the snapshot or catch-up has been sent

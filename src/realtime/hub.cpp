@@ -47,6 +47,7 @@ Admission Hub::join(domain::Id board_id, const std::shared_ptr<Peer>& peer,
     Room& room = rooms_[board_id];
     for (const auto& [id, other] : room.peers) others.push_back(other);
     room.peers.emplace(peer->connection_id(), peer);
+    rebuild(room);
     ++per_user_[peer->user_id()];
   }
   const Message joined = shared(presence("presence.joined", *peer));
@@ -63,17 +64,22 @@ void Hub::leave(domain::Id board_id, const Peer& peer) {
     std::lock_guard lock(mutex_);
     const auto room = rooms_.find(board_id);
     if (room == rooms_.end() || room->second.peers.erase(peer.connection_id()) == 0) return;
-    if (room->second.peers.empty()) rooms_.erase(room);
+    if (room->second.peers.empty()) {
+      rooms_.erase(room);
+    } else {
+      rebuild(room->second);
+    }
     if (--per_user_[peer.user_id()] == 0) per_user_.erase(peer.user_id());
   }
   const Message left = shared(presence("presence.left", peer));
-  for (const auto& other : peers_of(board_id)) other->deliver(left, 0);
+  for (const auto& other : *peers_of(board_id)) other->deliver(left, 0);
 }
 
 void Hub::relay(domain::Id board_id, const Peer& from, const Message& message,
                 std::uint64_t cursor_sender) {
-  for (const auto& peer : peers_of(board_id)) {
-    if (peer->connection_id() != from.connection_id()) peer->deliver(message, cursor_sender);
+  const auto peers = peers_of(board_id);
+  for (const auto& peer : *peers) {
+    if (peer.get() != &from) peer->deliver(message, cursor_sender);
   }
 }
 
@@ -91,7 +97,8 @@ void Hub::publish(const telemetry::Context& ctx, const domain::BoardEvent& event
     boost::json::object message = event_message(event);
     message["traceparent"] = telemetry::propagation::format_traceparent(span.context());
     const Message text = shared(message);
-    const auto recipients = peers_of(event.board_id);
+    const auto peers = peers_of(event.board_id);
+    const PeerList& recipients = *peers;
     span.set_attribute("messaging.batch.message_count",
                        static_cast<std::int64_t>(recipients.size()));
     for (const auto& peer : recipients) peer->deliver_event(event.seq, text);
@@ -114,24 +121,39 @@ void Hub::publish(const telemetry::Context& ctx, const domain::BoardEvent& event
   }
 }
 
-std::optional<std::string> Hub::recall(domain::Id user_id, const std::string& client_id) const {
-  std::lock_guard lock(recent_mutex_);
-  const auto user = recent_.find(user_id);
-  if (user == recent_.end()) return std::nullopt;
-  const auto found = user->second.acks.find(client_id);
-  if (found == user->second.acks.end()) return std::nullopt;
-  return found->second;
-}
-
-void Hub::remember(domain::Id user_id, const std::string& client_id, std::string ack) {
+Hub::Claimed Hub::claim(domain::Id user_id, const std::string& key,
+                        std::function<void()> on_settled) {
   std::lock_guard lock(recent_mutex_);
   Recent& recent = recent_[user_id];
-  if (!recent.acks.emplace(client_id, std::move(ack)).second) return;
-  recent.order.push_back(client_id);
-  while (recent.order.size() > options_.idempotency_window) {
-    recent.acks.erase(recent.order.front());
-    recent.order.pop_front();
+  if (const auto done = recent.acks.find(key); done != recent.acks.end()) {
+    return {Claim::done, done->second};
   }
+  if (const auto running = recent.in_flight.find(key); running != recent.in_flight.end()) {
+    running->second.push_back(std::move(on_settled));
+    return {Claim::in_flight, {}};
+  }
+  recent.in_flight.emplace(key, std::vector<std::function<void()>>{});
+  return {Claim::mine, {}};
+}
+
+void Hub::settle(domain::Id user_id, const std::string& key, std::optional<std::string> ack) {
+  std::vector<std::function<void()>> waiting;
+  {
+    std::lock_guard lock(recent_mutex_);
+    Recent& recent = recent_[user_id];
+    if (const auto running = recent.in_flight.find(key); running != recent.in_flight.end()) {
+      waiting = std::move(running->second);
+      recent.in_flight.erase(running);
+    }
+    if (ack && recent.acks.emplace(key, std::move(*ack)).second) {
+      recent.order.push_back(key);
+      while (recent.order.size() > options_.idempotency_window) {
+        recent.acks.erase(recent.order.front());
+        recent.order.pop_front();
+      }
+    }
+  }
+  for (auto& wake : waiting) wake();
 }
 
 std::size_t Hub::connections() const {
@@ -141,14 +163,18 @@ std::size_t Hub::connections() const {
   return count;
 }
 
-std::vector<std::shared_ptr<Peer>> Hub::peers_of(domain::Id board_id) const {
+std::shared_ptr<const Hub::PeerList> Hub::peers_of(domain::Id board_id) const {
+  static const auto none = std::make_shared<const PeerList>();
   std::lock_guard lock(mutex_);
-  std::vector<std::shared_ptr<Peer>> out;
   const auto room = rooms_.find(board_id);
-  if (room == rooms_.end()) return out;
-  out.reserve(room->second.peers.size());
-  for (const auto& [id, peer] : room->second.peers) out.push_back(peer);
-  return out;
+  return room == rooms_.end() ? none : room->second.list;
+}
+
+void Hub::rebuild(Room& room) {
+  auto list = std::make_shared<PeerList>();
+  list->reserve(room.peers.size());
+  for (const auto& [id, peer] : room.peers) list->push_back(peer);
+  room.list = std::move(list);
 }
 
 }  // namespace realtime

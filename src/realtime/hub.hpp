@@ -14,6 +14,7 @@
 #include <boost/json/array.hpp>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -62,10 +63,19 @@ class Hub final : public domain::BoardEventPublisher {
 
   void publish(const telemetry::Context& ctx, const domain::BoardEvent& event) noexcept override;
 
-  // The ack of a recent element.create by this user with this client id, if any:
-  // a retried create answers with it instead of creating again.
-  std::optional<std::string> recall(domain::Id user_id, const std::string& client_id) const;
-  void remember(domain::Id user_id, const std::string& client_id, std::string ack);
+  // Idempotent element.create: the first create with a client id (per user and board)
+  // claims it; a retry gets the first one's ack, and a retry that arrives while the
+  // first is still running waits for it (`on_settled` is called, from any thread, once
+  // the first settles; the retry then claims again).
+  enum class Claim { mine, done, in_flight };
+  struct Claimed {
+    Claim claim = Claim::mine;
+    std::string ack;  // when done
+  };
+  Claimed claim(domain::Id user_id, const std::string& key, std::function<void()> on_settled);
+  // Ends a claim: with the ack to remember, or without (the create failed; a retry
+  // tries again).
+  void settle(domain::Id user_id, const std::string& key, std::optional<std::string> ack);
 
   std::uint64_t next_connection_id() noexcept { return ++connection_ids_; }
   // Connections closed because they did not read fast enough, since start.
@@ -74,15 +84,21 @@ class Hub final : public domain::BoardEventPublisher {
   std::size_t connections() const;
 
  private:
+  using PeerList = std::vector<std::shared_ptr<Peer>>;
   struct Room {
     std::map<std::uint64_t, std::shared_ptr<Peer>> peers;  // by connection id
+    // The same peers, rebuilt on join and leave: a fan-out copies one pointer.
+    std::shared_ptr<const PeerList> list = std::make_shared<const PeerList>();
   };
   struct Recent {
-    std::map<std::string, std::string> acks;  // client id -> ack
+    std::map<std::string, std::string> acks;  // key -> ack
     std::deque<std::string> order;            // oldest first
+    // Creates running now, with the retries waiting for them.
+    std::map<std::string, std::vector<std::function<void()>>> in_flight;
   };
 
-  std::vector<std::shared_ptr<Peer>> peers_of(domain::Id board_id) const;
+  std::shared_ptr<const PeerList> peers_of(domain::Id board_id) const;
+  static void rebuild(Room& room);
 
   const Options& options_;
   std::atomic<std::uint64_t> connection_ids_{0};

@@ -17,6 +17,9 @@ struct Options {
   double edits_per_second = 50;          // per connection; more answers error rate_limited
   double cursors_per_second = 60;        // per connection; more are dropped
   std::size_t idempotency_window = 256;  // recent element.create ids kept per user
+  // With no ?since= on the upgrade, how long the server waits for a first message
+  // {"type":"join","since":N} before it sends the snapshot; zero: no wait.
+  std::chrono::milliseconds join_wait{200};
   // Origins a browser may connect from ("https://board.example"); empty: any.
   std::vector<std::string> allowed_origins;
 };

@@ -17,6 +17,7 @@ ClientType type_of(std::string_view name) {
   if (name == "element.delete") return ClientType::element_delete;
   if (name == "cursor.move") return ClientType::cursor_move;
   if (name == "ping") return ClientType::ping;
+  if (name == "join") return ClientType::join;
   return ClientType::unknown;
 }
 

@@ -22,6 +22,7 @@ enum class ClientType {
   element_delete,
   cursor_move,
   ping,
+  join,  // {"since": N}: the first message, instead of ?since=N on the upgrade
   unknown
 };
 

@@ -293,6 +293,20 @@ class OpenApiContractTest(ServiceTestCase):
         t = "/api/boards/{id}/members/{user_id}"
         me = self.service.request("GET", "/api/users/me", token=owner).json()["id"]
         viewer_id = tokens["viewer_user"]["id"]
+        viewer_path = f"{path}/{tokens['viewer_user']['id']}"
+        promoted = r.call("PATCH", t, viewer_path, token=owner, json_body={"role": "editor"},
+                          expect=200)
+        self.assertEqual(promoted.json()["role"], "editor")
+        r.call("PATCH", t, viewer_path, token=owner, json_body={"role": "viewer"}, expect=200)
+        r.call("PATCH", t, viewer_path, token=editor, json_body={"role": "editor"}, expect=403)
+        r.call("PATCH", t, f"{path}/{tokens['stranger_user']['id']}", token=owner,
+               json_body={"role": "editor"}, expect=404)
+        r.call("PATCH", t, f"{path}/{me}", token=owner, json_body={"role": "viewer"}, expect=409)
+        r.call("PATCH", t, viewer_path, token=owner, json_body={"role": "owner"}, expect=422)
+        r.call("PATCH", t, viewer_path, token=owner, body="{}", expect=415)
+        r.call("PATCH", t, viewer_path, token=owner, body="{", expect=400,
+               headers={"Content-Type": "application/json"})
+        r.call("PATCH", t, viewer_path, json_body={"role": "editor"}, expect=401)
         r.call("DELETE", t, f"{path}/{me}", token=owner, expect=409)
         r.call("DELETE", t, f"{path}/{viewer_id}", token=editor, expect=403)
         r.call("DELETE", t, f"{path}/{tokens['stranger_user']['id']}", token=owner, expect=404)

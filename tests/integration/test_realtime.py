@@ -194,6 +194,36 @@ class Refusals(RealtimeTestCase):
         self.assertLess(time.monotonic() - started, 1.5)
         self.assertEqual(state["code"], 4403)
 
+    def test_a_member_demoted_mid_session_has_their_next_edit_refused(self):
+        board, tokens = self.fresh_board()
+        self.join("e", board["id"], tokens["editor"])
+        self.join("o", board["id"], tokens["owner"])
+        self.ws.wait_type("e", "snapshot")
+        self.ws.send("e", type="element.create", id="before", element=note("allowed"))
+        self.assertIn("seq", self.ws.wait_type("e", "ack")[0])
+        editor_id = tokens["editor_user"]["id"]
+        response = self.service.request(
+            "PATCH", f"/api/boards/{board['id']}/members/{editor_id}",
+            json={"role": "viewer"}, token=tokens["owner"])
+        self.assertEqual(response.status, 200)
+        self.assertEqual(response.json()["role"], "viewer")
+        started = time.monotonic()
+        for name in ("e", "o"):
+            event = self.ws.wait_type(name, "member.updated", timeout=1)[0]
+            self.assertEqual(event["member"], response.json())  # as REST returns it
+            self.assertEqual(event["seq"], 4)  # two members added, one element created
+        self.ws.send("e", type="element.create", id="after", element=note("refused"))
+        error = self.ws.wait_for("e", lambda m: m.get("id") == "after")[0]
+        self.assertLess(time.monotonic() - started, 1)
+        self.assertEqual(error["type"], "error")
+        self.assertEqual((error["error"]["status"], error["error"]["code"]), (403, "forbidden"))
+        # Still connected, as a viewer: cursor moves still reach the others.
+        self.ws.send("e", type="cursor.move", x=1, y=2)
+        self.assertEqual(self.ws.wait_type("o", "cursor.moved")[0]["user_id"], editor_id)
+        elements = self.service.request("GET", f"/api/boards/{board['id']}/elements",
+                                        token=tokens["owner"]).json()["elements"]
+        self.assertEqual([e["text"] for e in elements], ["allowed"])
+
 
 class CatchUp(RealtimeTestCase):
     def test_reconnect_with_since_gets_exactly_the_missed_events(self):
@@ -233,6 +263,61 @@ class CatchUp(RealtimeTestCase):
         elements = self.service.request("GET", f"/api/boards/{board['id']}/elements",
                                         token=tokens["owner"]).json()["elements"]
         self.assertEqual(len(elements), 1)
+
+    def test_a_retry_sent_while_the_first_create_runs_gets_the_same_answer(self):
+        board, tokens = self.fresh_board()
+        self.join("a", board["id"], tokens["editor"])
+        self.join("b", board["id"], tokens["editor"])  # the retry's new connection
+        ids = [f"quick-{i}" for i in range(10)]
+        sends = []
+        for client_id in ids:
+            message = {"type": "element.create", "id": client_id, "element": note(client_id)}
+            sends += [("a", message), ("b", message)]
+        self.ws.send_many(sends)
+        acks = {name: {m["id"]: m for m in self.ws.wait_type(name, "ack", count=len(ids))}
+                for name in ("a", "b")}
+        for client_id in ids:
+            self.assertEqual(acks["a"][client_id], acks["b"][client_id])
+        elements = self.service.request("GET", f"/api/boards/{board['id']}/elements",
+                                        token=tokens["owner"]).json()["elements"]
+        self.assertEqual(sorted(e["text"] for e in elements), sorted(ids))
+        # One event per element: the retries published nothing.
+        created = self.ws.wait_type("a", "element.created", count=len(ids))
+        time.sleep(0.2)
+        self.assertEqual(len(self.ws.messages("a", "element.created")), len(ids))
+        self.assertEqual(sorted(e["seq"] for e in created), [a["seq"] for a in sorted(
+            acks["a"].values(), key=lambda a: a["seq"])])
+
+    def test_since_in_the_first_message_gets_exactly_the_missed_events(self):
+        board, tokens = self.fresh_board()
+        self.join("a", board["id"], tokens["editor"])
+        self.ws.send("a", type="element.create", id="n1", element=note("one"))
+        first = self.ws.wait_type("a", "element.created")[0]
+        self.ws.command(op="close", name="a")
+        self.ws.wait_closed("a")
+        self.service.create_element(tokens["owner"], board["id"], text="two")
+        self.join("a2", board["id"], tokens["editor"])  # no ?since= on the upgrade
+        self.ws.send("a2", type="join", since=first["seq"])
+        catch_up = self.ws.wait_type("a2", "catch_up")[0]
+        self.assertEqual((catch_up["since"], catch_up["events"]), (first["seq"], 1))
+        missed = self.ws.wait_for("a2", lambda m: m.get("type") == "element.created")
+        self.assertEqual([(e["seq"], e["element"]["text"]) for e in missed],
+                         [(first["seq"] + 1, "two")])
+        self.assertEqual(self.ws.messages("a2", "snapshot"), [])
+        # Later, or on a connection that has a since already, join is an error.
+        self.ws.send("a2", type="join", id="late", since=0)
+        late = self.ws.wait_type("a2", "error")[0]
+        self.assertEqual((late["id"], late["error"]["code"]), ("late", "bad_request"))
+
+    def test_without_a_join_the_snapshot_comes_after_the_wait_or_the_first_message(self):
+        board, tokens = self.fresh_board()
+        self.join("quiet", board["id"], tokens["viewer"])
+        self.assertEqual(self.ws.wait_type("quiet", "snapshot")[0]["seq"], 2)
+        self.join("talker", board["id"], tokens["viewer"])
+        self.ws.send("talker", type="ping", id="first")
+        messages = self.ws.wait_for("talker", lambda m: m.get("type") in ("snapshot", "pong"),
+                                    count=2)
+        self.assertEqual([m["type"] for m in messages], ["snapshot", "pong"])
 
 
 class SlowReader(RealtimeTestCase):

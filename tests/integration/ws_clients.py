@@ -44,6 +44,10 @@ class WsClients:
     def send(self, name, **message):
         return self.command(op="send", name=name, msg=message)
 
+    def send_many(self, sends):
+        """Sends [(name, message), ...] in one go, without waiting in between."""
+        return self.command(op="send_many", sends=[{"name": n, "msg": m} for n, m in sends])
+
     def messages(self, name, type_=None):
         messages = self.command(op="messages", name=name)["messages"]
         return [m for m in messages if type_ is None or m.get("type") == type_]

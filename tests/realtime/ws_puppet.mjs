@@ -5,6 +5,7 @@
 //   {"op":"open","name":"a","url":"ws://...","headers":{...},"protocols":[...]}
 //     -> {"ok":true,"headers":{...101 response}} once open, or {"ok":false,"status":401,"body":"..."}
 //   {"op":"send","name":"a","msg":{...}}        a JSON text frame
+//   {"op":"send_many","sends":[{"name":"a","msg":{...}},...]}  all in one go, in order
 //   {"op":"send_raw","name":"a","text":"..."}   any text frame
 //   {"op":"send_big","name":"a","bytes":70000}  one text frame of that size
 //   {"op":"messages","name":"a"}                -> {"ok":true,"messages":[...all so far]}
@@ -68,6 +69,10 @@ function open(command) {
 
 function run(command) {
   if (command.op === "open") return open(command);
+  if (command.op === "send_many") {
+    for (const { name, msg } of command.sends) clients.get(name).ws.send(JSON.stringify(msg));
+    return reply({ ok: true });
+  }
   const state = clients.get(command.name);
   if (!state) return reply({ ok: false, error: `no client ${command.name}` });
   switch (command.op) {

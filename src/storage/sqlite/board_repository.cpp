@@ -54,6 +54,10 @@ constexpr char kListMembers[] =
     "SELECT m.user_id, u.username, m.role, m.added_at FROM board_members m JOIN users u ON u.id "
     "= m.user_id WHERE m.board_id = :board_id AND (m.added_at, m.user_id) > (:after_added_at, "
     ":after_user_id) ORDER BY m.added_at, m.user_id LIMIT :limit";
+// The owner's row is left alone by the statement itself: no row, no change.
+constexpr char kUpdateMember[] =
+    "UPDATE board_members SET role = :role WHERE board_id = :board_id AND user_id = :user_id AND "
+    "role <> 'owner' RETURNING added_at";
 constexpr char kDeleteMember[] =
     "DELETE FROM board_members WHERE board_id = :board_id AND user_id = :user_id";
 constexpr char kUsernameOf[] = "SELECT username FROM users WHERE id = :id";
@@ -321,6 +325,31 @@ domain::PageOf<domain::Member> BoardRepository::list_members(const telemetry::Co
     }
   });
   return result;
+}
+
+std::optional<domain::Recorded<domain::Member>> BoardRepository::update_member(
+    const telemetry::Context& ctx, domain::Id board_id, domain::Id user_id, domain::Role role,
+    domain::UnixMillis now) {
+  soci::session sql(db_.pool());
+  Transaction transaction(ctx, sql);
+  long long board = board_id;
+  long long user = user_id;
+  std::string role_text(domain::to_string(role));
+  long long added_at = 0;
+  const bool updated = traced(ctx, {"UPDATE", "board_members", kUpdateMember}, [&] {
+    sql << kUpdateMember, soci::use(role_text), soci::use(board), soci::use(user),
+        soci::into(added_at);
+    return sql.got_data();
+  });
+  if (!updated) return std::nullopt;
+  std::string username;
+  traced(ctx, {"SELECT", "users", kUsernameOf},
+         [&] { sql << kUsernameOf, soci::use(user), soci::into(username); });
+  domain::Member member{user_id, std::move(username), role, domain::format_rfc3339(added_at)};
+  domain::BoardEvent event = record_event(ctx, sql, board_id, domain::event_type::member_updated,
+                                          now, domain::member_data(member));
+  transaction.commit();
+  return domain::Recorded<domain::Member>{std::move(member), std::move(event)};
 }
 
 std::optional<domain::BoardEvent> BoardRepository::remove_member(const telemetry::Context& ctx,

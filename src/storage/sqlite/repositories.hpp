@@ -57,6 +57,11 @@ class BoardRepository final : public domain::BoardRepository {
                                                              std::int64_t max_members) override;
   domain::PageOf<domain::Member> list_members(const telemetry::Context& ctx, domain::Id board_id,
                                               const domain::Page& page) override;
+  std::optional<domain::Recorded<domain::Member>> update_member(const telemetry::Context& ctx,
+                                                                domain::Id board_id,
+                                                                domain::Id user_id,
+                                                                domain::Role role,
+                                                                domain::UnixMillis now) override;
   std::optional<domain::BoardEvent> remove_member(const telemetry::Context& ctx,
                                                   domain::Id board_id, domain::Id user_id,
                                                   domain::UnixMillis now) override;

@@ -121,6 +121,8 @@ TEST(Config, RealtimeSettings) {
   const auto result = load({{"BOARD_WS_MAX_MESSAGE_BYTES", "131072"},
                             {"BOARD_WS_ALLOWED_ORIGINS", "https://a.example, https://b.example,"},
                             {"BOARD_WS_MAX_PER_USER", "3"},
+                            {"BOARD_WS_JOIN_WAIT_MS", "0"},
+                            {"BOARD_WS_IDEMPOTENCY_WINDOW", "16"},
                             {"BOARD_EVENTS_KEEP_PER_BOARD", "50"},
                             {"BOARD_EVENTS_KEEP_SECONDS", "600"}});
   ASSERT_TRUE(std::holds_alternative<app::ConfigRequest>(result));
@@ -129,6 +131,8 @@ TEST(Config, RealtimeSettings) {
   EXPECT_EQ(config.realtime.allowed_origins,
             (std::vector<std::string>{"https://a.example", "https://b.example"}));
   EXPECT_EQ(config.realtime.max_connections_per_user, 3u);
+  EXPECT_EQ(config.realtime.join_wait, std::chrono::milliseconds(0));
+  EXPECT_EQ(config.realtime.idempotency_window, 16u);
   EXPECT_EQ(config.sync.keep_per_board, 50);
   EXPECT_EQ(config.sync.keep_for, std::chrono::seconds(600));
   const std::string message = error_of(load({{"BOARD_WS_SEND_QUEUE_BYTES", "big"}}));

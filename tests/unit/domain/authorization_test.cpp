@@ -37,6 +37,10 @@ class RolesOnly final : public BoardRepository {
     fail();
   }
   PageOf<Member> list_members(const telemetry::Context&, Id, const Page&) override { fail(); }
+  std::optional<Recorded<Member>> update_member(const telemetry::Context&, Id, Id, Role,
+                                                UnixMillis) override {
+    fail();
+  }
   std::optional<BoardEvent> remove_member(const telemetry::Context&, Id, Id, UnixMillis) override {
     fail();
   }

@@ -425,6 +425,21 @@ class InMemoryBoardRepository final : public BoardRepository {
     });
   }
 
+  std::optional<Recorded<Member>> update_member(const telemetry::Context&, Id board_id, Id user_id,
+                                                Role role, UnixMillis now) override {
+    std::lock_guard lock(mutex_);
+    const auto found = boards_.find(board_id);
+    if (found == boards_.end()) return std::nullopt;
+    const auto member = found->second.members.find(user_id);
+    if (member == found->second.members.end() || member->second.role == Role::owner) {
+      return std::nullopt;
+    }
+    member->second.role = role;
+    Member updated = member_of(user_id, member->second);
+    BoardEvent event = log_.record(board_id, event_type::member_updated, now, member_data(updated));
+    return Recorded<Member>{std::move(updated), std::move(event)};
+  }
+
   std::optional<BoardEvent> remove_member(const telemetry::Context&, Id board_id, Id user_id,
                                           UnixMillis now) override {
     std::lock_guard lock(mutex_);

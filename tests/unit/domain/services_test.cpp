@@ -386,6 +386,33 @@ TEST_F(Boards, AddMemberRules) {
             "forbidden");
 }
 
+TEST_F(Boards, OnlyTheOwnerChangesRolesAndNotTheirOwn) {
+  const Id id = shared_board();
+  const Member demoted = boards().change_member_role(t.ctx, owner, id, editor, "viewer");
+  EXPECT_EQ(demoted.user_id, editor);
+  EXPECT_EQ(demoted.username, "editor");
+  EXPECT_EQ(demoted.role, Role::viewer);
+  EXPECT_EQ(boards().get(t.ctx, editor, id).my_role, Role::viewer);
+  ElementDraft draft;
+  draft.kind = "rectangle";
+  EXPECT_EQ(outcome([&] { elements().create(t.ctx, editor, id, draft); }), "forbidden");
+  boards().change_member_role(t.ctx, owner, id, editor, "editor");
+  EXPECT_EQ(outcome([&] { elements().create(t.ctx, editor, id, draft); }), "allowed");
+
+  EXPECT_EQ(outcome([&] { boards().change_member_role(t.ctx, owner, id, viewer, "owner"); }),
+            "validation_failed");
+  EXPECT_EQ(outcome([&] { boards().change_member_role(t.ctx, owner, id, owner, "viewer"); }),
+            "conflict");
+  EXPECT_EQ(outcome([&] { boards().change_member_role(t.ctx, owner, id, stranger, "viewer"); }),
+            "not_found");
+  EXPECT_EQ(outcome([&] { boards().change_member_role(t.ctx, editor, id, viewer, "editor"); }),
+            "forbidden");
+  EXPECT_EQ(outcome([&] { boards().change_member_role(t.ctx, stranger, id, viewer, "editor"); }),
+            "not_found");
+  EXPECT_EQ(boards().get(t.ctx, viewer, id).my_role, Role::viewer);
+  EXPECT_EQ(boards().get(t.ctx, owner, id).my_role, Role::owner);
+}
+
 TEST_F(Boards, OwnerCannotBeRemovedButOthersCanLeave) {
   const Id id = shared_board();
   EXPECT_EQ(outcome([&] { boards().remove_member(t.ctx, owner, id, owner); }), "conflict");
@@ -649,20 +676,23 @@ TEST_F(Events, EveryBoardChangeIsPublishedOnceWithTheBoardsNextSeq) {
   BoardPatch rename;
   rename.name = "Renamed";
   boards().update(t.ctx, owner, board, rename);
+  boards().change_member_role(t.ctx, owner, board, viewer, "editor");
   boards().remove_member(t.ctx, owner, board, viewer);
   boards().remove(t.ctx, owner, board);
 
   EXPECT_EQ(published_types(),
             (std::vector<std::string>{"member.added", "member.added", "element.created",
                                       "element.updated", "element.deleted", "board.updated",
-                                      "member.removed", "board.deleted"}));
-  EXPECT_EQ(published_seqs(board), (std::vector<std::int64_t>{1, 2, 3, 4, 5, 6, 7, 8}));
+                                      "member.updated", "member.removed", "board.deleted"}));
+  EXPECT_EQ(published_seqs(board), (std::vector<std::int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9}));
   const auto events = published.events();
   EXPECT_EQ(events[2].data.at("element").at("text").as_string(), "a");
   EXPECT_EQ(events[3].data.at("element").at("version").as_int64(), 2);
   EXPECT_EQ(events[4].data.at("element_id").as_int64(), e.id);
   EXPECT_EQ(events[5].data.at("board").at("name").as_string(), "Renamed");
-  EXPECT_EQ(events[6].data.at("user_id").as_int64(), viewer);
+  EXPECT_EQ(events[6].data.at("member").at("role").as_string(), "editor");
+  EXPECT_EQ(events[6].data.at("member").at("user_id").as_int64(), viewer);
+  EXPECT_EQ(events[7].data.at("user_id").as_int64(), viewer);
 }
 
 TEST_F(Events, RefusedChangesPublishNothingAndTakeNoSeq) {

@@ -69,6 +69,12 @@ class BoardDeletedAfterAuthorization final : public domain::BoardRepository {
                                               const domain::Page& page) override {
     return real_.list_members(ctx, board_id, page);
   }
+  std::optional<domain::Recorded<domain::Member>> update_member(const telemetry::Context& ctx,
+                                                                Id board_id, Id user_id,
+                                                                domain::Role role,
+                                                                domain::UnixMillis now) override {
+    return real_.update_member(ctx, board_id, user_id, role, now);
+  }
   std::optional<domain::BoardEvent> remove_member(const telemetry::Context& ctx, Id board_id,
                                                   Id user_id, domain::UnixMillis now) override {
     return real_.remove_member(ctx, board_id, user_id, now);
