@@ -39,7 +39,7 @@ class DbExecutor final : public Executor {
  protected:
   void admit() override;
   void release() noexcept override { pending_.fetch_sub(1, std::memory_order_relaxed); }
-  boost::asio::any_io_executor job_executor() noexcept override { return pool_.get_executor(); }
+  boost::asio::awaitable<void> execute(Job job) override;
 
  private:
   DbExecutorOptions options_;

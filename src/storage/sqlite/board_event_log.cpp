@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "storage/sqlite/repositories.hpp"
+#include "storage/sqlite/scope.hpp"
 #include "storage/sqlite/statement_span.hpp"
 #include "storage/sqlite/transaction.hpp"
 
@@ -35,12 +36,15 @@ constexpr char kBeginRead[] = "BEGIN";
 constexpr char kEndRead[] = "COMMIT";
 
 // Ends a read transaction; a read has nothing to roll back, so COMMIT either way.
+// Inside a scope the call already runs in a transaction (scope.hpp): nothing to do.
 class ReadTransaction {
  public:
-  ReadTransaction(const telemetry::Context& ctx, soci::session& sql) : ctx_(ctx), sql_(sql) {
-    traced(ctx_, {"BEGIN", "", kBeginRead}, [&] { sql_ << kBeginRead; });
+  ReadTransaction(const telemetry::Context& ctx, Use& use)
+      : ctx_(ctx), sql_(use.sql()), own_(!use.in_transaction()) {
+    if (own_) traced(ctx_, {"BEGIN", "", kBeginRead}, [&] { sql_ << kBeginRead; });
   }
   ~ReadTransaction() {
+    if (!own_) return;
     try {
       traced(ctx_, {"COMMIT", "", kEndRead}, [&] { sql_ << kEndRead; });
     } catch (const std::exception&) {
@@ -53,6 +57,7 @@ class ReadTransaction {
  private:
   const telemetry::Context& ctx_;
   soci::session& sql_;
+  bool own_;
 };
 
 boost::json::object parse_data(const std::string& text) {
@@ -107,12 +112,13 @@ std::optional<domain::EventsAfter> BoardEventRepository::events_after(const tele
                                                                       domain::Id board_id,
                                                                       std::int64_t after,
                                                                       std::size_t limit) {
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::read);
+  soci::session& sql = use.sql();
   long long id = board_id;
   long long since = after;
   // One more than asked: that one tells that the catch-up would be too long.
   long long rows = static_cast<long long>(limit) + 1;
-  const ReadTransaction read(ctx, sql);
+  const ReadTransaction read(ctx, use);
 
   const std::optional<std::int64_t> current = board_seq(ctx, sql, board_id);
   if (!current) return std::nullopt;
@@ -151,20 +157,22 @@ std::optional<domain::BoardSnapshot> BoardEventRepository::snapshot(const teleme
                                                                     domain::Id board_id) {
   // The element list borrows its own connection: run both reads on this one instead,
   // inside one read transaction, so the seq and the elements agree.
-  soci::session sql(db_.pool());
-  const ReadTransaction read(ctx, sql);
+  Use use(db_, ctx, Access::read);
+  soci::session& sql = use.sql();
+  const ReadTransaction read(ctx, use);
   const std::optional<std::int64_t> current = board_seq(ctx, sql, board_id);
   if (!current) return std::nullopt;
   domain::BoardSnapshot snapshot;
   snapshot.seq = *current;
-  snapshot.elements = ElementRepository::list_on(ctx, db_, sql, board_id);
+  snapshot.elements = ElementRepository::list_on(ctx, use, board_id);
   return snapshot;
 }
 
 std::int64_t BoardEventRepository::prune(const telemetry::Context& ctx,
                                          domain::UnixMillis older_than,
                                          std::int64_t keep_per_board) {
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::write);
+  soci::session& sql = use.sql();
   long long cutoff = older_than;
   long long keep = keep_per_board;
   return traced(ctx, {"DELETE", "board_events", kPrune}, [&] {

@@ -10,6 +10,7 @@
 #include "storage/sqlite/board_event_log.hpp"
 #include "storage/sqlite/prepared_statements.hpp"
 #include "storage/sqlite/repositories.hpp"
+#include "storage/sqlite/scope.hpp"
 #include "storage/sqlite/statement_span.hpp"
 #include "storage/sqlite/transaction.hpp"
 
@@ -164,10 +165,10 @@ domain::PageOf<domain::Element> ElementRepository::list(const telemetry::Context
   // The board's canvas, read on every open: kept prepared.
   constexpr auto kMin = std::numeric_limits<std::int64_t>::min();
   const domain::SortKey after = page.after.value_or(domain::SortKey{kMin, kMin});
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::read);
   domain::PageOf<domain::Element> result;
   traced(ctx, {"SELECT", "elements", kList}, [&] {
-    Prepared st(db_.statements(sql), kList);
+    Prepared st(use.statements(), kList);
     st.bind(1, board_id);
     st.bind(2, after.major);
     st.bind(3, after.minor);
@@ -186,12 +187,12 @@ domain::PageOf<domain::Element> ElementRepository::list(const telemetry::Context
   return result;
 }
 
-std::vector<domain::Element> ElementRepository::list_on(const telemetry::Context& ctx, Database& db,
-                                                        soci::session& sql, domain::Id board_id) {
+std::vector<domain::Element> ElementRepository::list_on(const telemetry::Context& ctx, Use& use,
+                                                        domain::Id board_id) {
   // The whole board, for a snapshot (bounded by the board's element cap).
   std::vector<domain::Element> elements;
   traced(ctx, {"SELECT", "elements", kListAll}, [&] {
-    Prepared st(db.statements(sql), kListAll);
+    Prepared st(use.statements(), kListAll);
     st.bind(1, board_id);
     ElementRow row;
     while (st.step()) {
@@ -204,7 +205,8 @@ std::vector<domain::Element> ElementRepository::list_on(const telemetry::Context
 
 std::optional<domain::Element> ElementRepository::find(const telemetry::Context& ctx,
                                                        domain::Id board_id, domain::Id element_id) {
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::read);
+  soci::session& sql = use.sql();
   long long board = board_id;
   long long id = element_id;
   ElementRow row;
@@ -225,8 +227,9 @@ std::optional<domain::Element> ElementRepository::find(const telemetry::Context&
 std::optional<domain::Recorded<domain::Element>> ElementRepository::insert(
     const telemetry::Context& ctx, domain::Id board_id, domain::Id created_by,
     const domain::ElementValues& values, domain::UnixMillis now, std::int64_t max_elements) {
-  soci::session sql(db_.pool());
-  Transaction transaction(ctx, sql);
+  Use use(db_, ctx, Access::write);
+  soci::session& sql = use.sql();
+  Transaction transaction(ctx, use);
   long long board = board_id;
   long long creator = created_by;
   long long at = now;
@@ -273,14 +276,15 @@ std::optional<domain::Recorded<domain::Element>> ElementRepository::insert(
 std::optional<domain::Recorded<domain::Element>> ElementRepository::update_if_version(
     const telemetry::Context& ctx, domain::Id board_id, domain::Id element_id,
     std::int64_t expected_version, const domain::ElementValues& values, domain::UnixMillis now) {
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::write);
+  soci::session& sql = use.sql();
   long long board = board_id;
   long long id = element_id;
   long long expected = expected_version;
   long long at = now;
   ValueBinding bound(values);
   ElementRow row;
-  Transaction transaction(ctx, sql);
+  Transaction transaction(ctx, use);
   const bool updated = traced(ctx, {"UPDATE", "elements", kUpdate}, [&] {
     soci::statement st(sql);
     st.alloc();
@@ -306,10 +310,11 @@ std::optional<domain::BoardEvent> ElementRepository::remove(const telemetry::Con
                                                             domain::Id board_id,
                                                             domain::Id element_id,
                                                             domain::UnixMillis now) {
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::write);
+  soci::session& sql = use.sql();
   long long board = board_id;
   long long id = element_id;
-  Transaction transaction(ctx, sql);
+  Transaction transaction(ctx, use);
   const long long removed = traced(ctx, {"DELETE", "elements", kDelete}, [&] {
     soci::statement st = (sql.prepare << kDelete, soci::use(board), soci::use(id));
     st.execute(true);

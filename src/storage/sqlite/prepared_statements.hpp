@@ -5,13 +5,13 @@
 // lookup (with the caller's user), the membership check, the board read (with the
 // caller's role) and the element list.
 //
-// A StatementCache belongs to one connection and is used only by the thread that has
-// leased that connection from the pool, so it needs no lock. A Prepared borrows one of
-// its statements for one execution and resets it afterwards (which also ends SQLite's
-// read transaction), so the next use starts clean.
+// A StatementCache belongs to one connection and is used only by the thread that uses
+// that connection (scope.hpp), so it needs no lock. A Prepared borrows one of
+// its statements for one execution and resets it afterwards (which, in autocommit,
+// also ends SQLite's read transaction), so the next use starts clean.
 //
-//   soci::session sql(db.pool());
-//   Prepared st(db.statements(sql), kUserByToken);
+//   Use use(db, ctx, Access::read);
+//   Prepared st(use.statements(), kUserByToken);
 //   st.bind(1, hash);
 //   if (st.step()) user = st.int64(0);
 
