@@ -187,7 +187,9 @@ TEST_F(SqliteExecutorTest, AFailedWriteIsUndoneAloneAndItsGroupCommits) {
   ASSERT_EQ(published.size(), 3u);
   for (std::size_t i = 0; i < published.size(); ++i) {
     EXPECT_TRUE(published[i].visible_to_others) << i;
-    if (i > 0) EXPECT_EQ(published[i].seq, published[i - 1].seq + 1);
+    if (i > 0) {
+      EXPECT_EQ(published[i].seq, published[i - 1].seq + 1);
+    }
   }
 }
 
