@@ -8,6 +8,7 @@
 #include <boost/json/serialize.hpp>
 #include <stdexcept>
 
+#include "storage/sqlite/prepared_statements.hpp"
 #include "storage/sqlite/repositories.hpp"
 #include "storage/sqlite/scope.hpp"
 #include "storage/sqlite/statement_span.hpp"
@@ -80,30 +81,32 @@ std::optional<std::int64_t> board_seq(const telemetry::Context& ctx, soci::sessi
 
 }  // namespace
 
-std::int64_t next_seq(const telemetry::Context& ctx, soci::session& sql, domain::Id board_id) {
-  long long id = board_id;
-  long long seq = 0;
+std::int64_t next_seq(const telemetry::Context& ctx, Use& use, domain::Id board_id) {
+  std::int64_t seq = 0;
   const bool got = traced(ctx, {"UPDATE", "boards", kNextSeq}, [&] {
-    soci::statement st = (sql.prepare << kNextSeq, soci::use(id), soci::into(seq));
-    return st.execute(true);
+    Prepared st(use.statements(), kNextSeq);
+    st.bind(1, board_id);
+    if (!st.step()) return false;
+    seq = st.int64(0);
+    return true;
   });
   if (!got) throw std::runtime_error("no board " + std::to_string(board_id) + " to number");
   return seq;
 }
 
-domain::BoardEvent record_event(const telemetry::Context& ctx, soci::session& sql,
-                                domain::Id board_id, std::string_view type, std::int64_t at,
-                                boost::json::object data) {
+domain::BoardEvent record_event(const telemetry::Context& ctx, Use& use, domain::Id board_id,
+                                std::string_view type, std::int64_t at, boost::json::object data) {
   domain::BoardEvent event =
-      domain::make_event(board_id, next_seq(ctx, sql, board_id), type, at, std::move(data));
-  long long board = board_id;
-  long long seq = event.seq;
-  long long when = at;
-  std::string type_text(type);
-  std::string data_text = boost::json::serialize(event.data);
+      domain::make_event(board_id, next_seq(ctx, use, board_id), type, at, std::move(data));
+  const std::string data_text = boost::json::serialize(event.data);
   traced(ctx, {"INSERT", "board_events", kInsertEvent}, [&] {
-    sql << kInsertEvent, soci::use(board), soci::use(seq), soci::use(type_text), soci::use(when),
-        soci::use(data_text);
+    Prepared st(use.statements(), kInsertEvent);
+    st.bind(1, board_id);
+    st.bind(2, event.seq);
+    st.bind(3, type);
+    st.bind(4, at);
+    st.bind(5, std::string_view(data_text));
+    st.step();
   });
   return event;
 }

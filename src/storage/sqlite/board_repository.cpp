@@ -227,7 +227,7 @@ std::optional<domain::BoardEvent> BoardRepository::update(const telemetry::Conte
     return st.execute(true);
   });
   if (!updated) return std::nullopt;
-  domain::BoardEvent event = record_event(ctx, sql, board_id, domain::event_type::board_updated,
+  domain::BoardEvent event = record_event(ctx, use, board_id, domain::event_type::board_updated,
                                           now, domain::board_data(row.board()));
   transaction.commit();
   return event;
@@ -245,7 +245,7 @@ std::optional<domain::BoardEvent> BoardRepository::remove(const telemetry::Conte
   long long seq = 0;
   bool exists = false;
   try {
-    seq = next_seq(ctx, sql, board_id);
+    seq = next_seq(ctx, use, board_id);
     exists = true;
   } catch (const std::runtime_error&) {
     exists = false;
@@ -291,7 +291,7 @@ std::optional<domain::Recorded<domain::Member>> BoardRepository::add_member(
   traced(ctx, {"SELECT", "users", kUsernameOf},
          [&] { sql << kUsernameOf, soci::use(user), soci::into(username); });
   domain::Member member{user_id, std::move(username), role, domain::format_rfc3339(now)};
-  domain::BoardEvent event = record_event(ctx, sql, board_id, domain::event_type::member_added, now,
+  domain::BoardEvent event = record_event(ctx, use, board_id, domain::event_type::member_added, now,
                                           domain::member_data(member));
   transaction.commit();
   return domain::Recorded<domain::Member>{std::move(member), std::move(event)};
@@ -345,7 +345,7 @@ std::optional<domain::BoardEvent> BoardRepository::remove_member(const telemetry
     return affected(st);
   });
   if (removed == 0) return std::nullopt;
-  domain::BoardEvent event = record_event(ctx, sql, board_id, domain::event_type::member_removed,
+  domain::BoardEvent event = record_event(ctx, use, board_id, domain::event_type::member_removed,
                                           now, domain::member_removed_data(user_id));
   transaction.commit();
   return event;

@@ -228,27 +228,30 @@ std::optional<domain::Recorded<domain::Element>> ElementRepository::insert(
     const telemetry::Context& ctx, domain::Id board_id, domain::Id created_by,
     const domain::ElementValues& values, domain::UnixMillis now, std::int64_t max_elements) {
   Use use(db_, ctx, Access::write);
-  soci::session& sql = use.sql();
   Transaction transaction(ctx, use);
-  long long board = board_id;
-  long long creator = created_by;
-  long long at = now;
-  long long max = max_elements;
-  long long id = 0;
-  ValueBinding bound(values);
+  // Every create runs it: kept prepared.
+  const std::string kind(domain::to_string(values.kind));
+  const std::string style = boost::json::serialize(values.style);
+  std::int64_t id = 0;
   const bool inserted = traced(ctx, {"INSERT", "elements", kInsert}, [&] {
-    soci::statement st(sql);
-    st.alloc();
-    st.prepare(kInsert);
-    bound.bind(st);
-    st.exchange(soci::use(creator));
-    st.exchange(soci::use(at));
-    st.exchange(soci::use(at));
-    st.exchange(soci::use(board));
-    st.exchange(soci::use(max));
-    st.exchange(soci::into(id));
-    st.define_and_bind();
-    return st.execute(true);
+    Prepared st(use.statements(), kInsert);
+    st.bind(1, std::string_view(kind));
+    st.bind(2, values.x);
+    st.bind(3, values.y);
+    st.bind(4, values.width);
+    st.bind(5, values.height);
+    st.bind(6, values.rotation);
+    st.bind(7, values.z_index);
+    st.bind(8, std::string_view(style));
+    st.bind(9, std::string_view(values.text));
+    st.bind(10, created_by);
+    st.bind(11, now);
+    st.bind(12, now);
+    st.bind(13, board_id);
+    st.bind(14, max_elements);
+    if (!st.step()) return false;
+    id = st.int64(0);
+    return true;
   });
   if (!inserted) return std::nullopt;
   const std::string when = domain::format_rfc3339(now);
@@ -267,7 +270,7 @@ std::optional<domain::Recorded<domain::Element>> ElementRepository::insert(
                           created_by,
                           when,
                           when};
-  domain::BoardEvent event = record_event(ctx, sql, board_id, domain::event_type::element_created,
+  domain::BoardEvent event = record_event(ctx, use, board_id, domain::event_type::element_created,
                                           now, domain::element_data(element));
   transaction.commit();
   return domain::Recorded<domain::Element>{std::move(element), std::move(event)};
@@ -300,7 +303,7 @@ std::optional<domain::Recorded<domain::Element>> ElementRepository::update_if_ve
   });
   if (!updated) return std::nullopt;
   domain::Element element = row.element();
-  domain::BoardEvent event = record_event(ctx, sql, board_id, domain::event_type::element_updated,
+  domain::BoardEvent event = record_event(ctx, use, board_id, domain::event_type::element_updated,
                                           now, domain::element_data(element));
   transaction.commit();
   return domain::Recorded<domain::Element>{std::move(element), std::move(event)};
@@ -321,7 +324,7 @@ std::optional<domain::BoardEvent> ElementRepository::remove(const telemetry::Con
     return st.get_affected_rows();
   });
   if (removed == 0) return std::nullopt;
-  domain::BoardEvent event = record_event(ctx, sql, board_id, domain::event_type::element_deleted,
+  domain::BoardEvent event = record_event(ctx, use, board_id, domain::event_type::element_deleted,
                                           now, domain::element_deleted_data(element_id));
   transaction.commit();
   return event;
