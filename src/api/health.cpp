@@ -20,9 +20,13 @@ awaitable<http::Response> health(Dependencies&, http::Request&, const telemetry:
 awaitable<http::Response> ready(Dependencies& deps, http::Request&, const telemetry::Context& ctx) {
   bool answered = false;
   try {
+    // A full queue (of writes, for SQLite, whose reads are not queued) means: not ready
+    // to take more work right now, even though the check itself could still run.
+    if (deps.executor.pending() >= deps.executor.max_pending()) {
+      throw storage::Overloaded("the database queue is full");
+    }
     answered = co_await deps.executor.run([&] { return deps.database_answers(ctx); });
   } catch (const storage::Overloaded& refusal) {
-    // The executor's queue is full: not ready to take more work right now.
     ctx.warn("api", "readiness check refused", {{"reason", refusal.what()}});
   }
   if (!answered) {

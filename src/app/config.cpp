@@ -134,6 +134,11 @@ void apply(Config& config, const std::string& name, const std::string& value) {
     config.db_threads = parse_integer<unsigned>(name, value, 1, 64, "a thread count");
   } else if (name == "BOARD_DB_QUEUE_LIMIT") {
     config.db_queue_limit = parse_integer<std::size_t>(name, value, 1, 1'000'000, "a job count");
+  } else if (name == "BOARD_DB_WRITE_GROUP") {
+    config.db_write_group = parse_integer<std::size_t>(name, value, 1, 10'000, "a write count");
+  } else if (name == "BOARD_DB_SLOW_STATEMENT_MS") {
+    config.db_slow_statement = std::chrono::milliseconds(
+        parse_integer<std::int64_t>(name, value, 0, 3'600'000, "a duration in milliseconds"));
   } else if (name == "BOARD_MAX_BODY_BYTES") {
     config.max_body_bytes =
         parse_integer<std::size_t>(name, value, 1024, 64 * 1024 * 1024, "a size in bytes");
@@ -230,6 +235,8 @@ constexpr const char* kEnvironmentSettings[] = {
     "BOARD_THREADS",
     "BOARD_DB_THREADS",
     "BOARD_DB_QUEUE_LIMIT",
+    "BOARD_DB_WRITE_GROUP",
+    "BOARD_DB_SLOW_STATEMENT_MS",
     "BOARD_MAX_BODY_BYTES",
     "BOARD_MAX_HEADER_BYTES",
     "BOARD_HEADER_TIMEOUT_MS",

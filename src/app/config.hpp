@@ -37,9 +37,11 @@ struct Config {
   std::string listen_address = "127.0.0.1";
   std::uint16_t port = 8080;
   std::string database_url = "sqlite://data/board.db";
-  unsigned io_threads = 0;  // 0: one per core
-  unsigned db_threads = 0;  // 0: one per core, at least 2
-  std::size_t db_queue_limit = 1024;
+  unsigned io_threads = 0;                          // 0: one per core
+  unsigned db_threads = 0;                          // 0: one per core, at least 2
+  std::size_t db_queue_limit = 1024;                // writes queued
+  std::size_t db_write_group = 64;                  // writes per group commit at most
+  std::chrono::milliseconds db_slow_statement{50};  // 0: no slow-statement warnings
   std::size_t max_body_bytes = 1024 * 1024;
   std::size_t max_header_bytes = 8 * 1024;
   std::chrono::milliseconds header_timeout{10'000};

@@ -14,7 +14,8 @@
 
 namespace app {
 
-// Descriptors kept for everything but connections: 32 + 3 per database thread.
+// Descriptors kept for everything but connections: 32 + 3 per SQLite connection
+// (`db_threads`: every connection the database opens, see main.cpp).
 std::size_t descriptor_reserve(unsigned db_threads);
 
 // `requested` 0 (the default) takes what the limit allows: the limit minus the

@@ -33,8 +33,9 @@ int main(int argc, char** argv) {
   // Checked against the descriptor limit now, so that a cap the process cannot reach
   // stops start-up instead of turning into failing accepts under load.
   auto& config = config_request.config;
-  const auto cap =
-      app::connection_cap(config.max_connections, app::descriptor_limit(), config.db_threads);
+  // SQLite connections: the pool, the writer's, and one read connection per I/O thread.
+  const auto cap = app::connection_cap(config.max_connections, app::descriptor_limit(),
+                                       config.db_threads + config.io_threads + 1);
   if (const auto* refusal = std::get_if<std::string>(&cap)) {
     std::fprintf(stderr, "realtime-board-api: invalid configuration: %s\n", refusal->c_str());
     return 2;

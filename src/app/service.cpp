@@ -76,6 +76,8 @@ std::unique_ptr<storage::Backend> open_storage(const Config& config, Telemetry& 
   storage::BackendOptions options;
   options.threads = config.db_threads;
   options.max_pending = config.db_queue_limit;
+  options.max_group = config.db_write_group;
+  options.slow_statement = config.db_slow_statement;
   return storage::open_backend(ctx, config.database_url, options);
 }
 
@@ -125,10 +127,10 @@ int run_service(const Config& config, Telemetry& telemetry) {
   client_logs.rate_requests = config.client_log_requests;
   client_logs.rate_window = config.client_log_window;
   // Every committed board change is published to the hub, which fans it out to the
-  // board's live connections.
+  // board's live connections; after_commit holds each event until its change commits.
   realtime::Hub hub(config.realtime);
-  domain::Services services(storage->repositories(), account_options(config), hub, config.sync,
-                            board_limits(config));
+  domain::Services services(storage->repositories(), account_options(config),
+                            storage->after_commit(hub), config.sync, board_limits(config));
   storage::DbExecutor hashing({config.hash_threads, config.hash_queue_limit, "password hashing"});
   api::Dependencies dependencies{
       services,

@@ -24,10 +24,15 @@ namespace storage {
 enum class Durability { normal, full };
 
 struct BackendOptions {
-  std::size_t threads = 4;         // database threads (SQLite: one connection each)
-  std::size_t max_pending = 1024;  // jobs queued or running before Overloaded
+  // Connections for calls made outside the executor (tools, tests). SQLite runs the
+  // service's reads on the calling threads and its writes on one writer thread.
+  std::size_t threads = 2;
+  std::size_t max_pending = 1024;  // writes queued before Overloaded
+  std::size_t max_group = 64;      // writes committed in one transaction at most
   std::chrono::milliseconds busy_timeout{5000};
   Durability durability = Durability::normal;
+  // A statement slower than this is logged and counted (0: never); process-wide.
+  std::chrono::milliseconds slow_statement{50};
 };
 
 class Backend {
@@ -38,6 +43,10 @@ class Backend {
 
   virtual domain::Repositories repositories() noexcept = 0;
   virtual Executor& executor() noexcept = 0;
+  // A publisher that hands `target` each board event only once the change it records
+  // has committed (a backend may run a change inside a larger transaction). Give it,
+  // not `target`, to the services; it lives as long as the backend.
+  virtual domain::BoardEventPublisher& after_commit(domain::BoardEventPublisher& target) = 0;
   // True if the database answers a trivial query. Blocks: run it on executor().
   virtual bool ping(const telemetry::Context& ctx) noexcept = 0;
   // db.system.name of the OpenTelemetry conventions: "sqlite", "postgresql".

@@ -1,6 +1,8 @@
 #include "storage/db_executor.hpp"
 
 #include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 namespace storage {
 
@@ -37,6 +39,16 @@ void DbExecutor::admit() {
       throw Overloaded(options_.what + " is busy; try again shortly");
     }
   } while (!pending_.compare_exchange_weak(current, current + 1, std::memory_order_relaxed));
+}
+
+boost::asio::awaitable<void> DbExecutor::execute(Job job) {
+  co_await boost::asio::co_spawn(
+      pool_.get_executor(),
+      [job]() -> boost::asio::awaitable<void> {
+        job();
+        co_return;
+      },
+      boost::asio::use_awaitable);
 }
 
 }  // namespace storage

@@ -1,7 +1,7 @@
 #pragma once
-// The executor of the SQLite backend: a small fixed thread pool (one thread per
-// connection, so a job never waits for a connection) with a bounded number of
-// queued and running jobs. The password-hashing pool is another instance.
+// A small fixed thread pool as an Executor, with a bounded number of queued and
+// running jobs: the password-hashing pool (CPU-bound work that must not hold an I/O
+// thread). The SQLite backend has its own executor (sqlite/sqlite_executor.hpp).
 
 #include <atomic>
 #include <boost/asio/thread_pool.hpp>
@@ -39,7 +39,7 @@ class DbExecutor final : public Executor {
  protected:
   void admit() override;
   void release() noexcept override { pending_.fetch_sub(1, std::memory_order_relaxed); }
-  boost::asio::any_io_executor job_executor() noexcept override { return pool_.get_executor(); }
+  boost::asio::awaitable<void> execute(Job job) override;
 
  private:
   DbExecutorOptions options_;

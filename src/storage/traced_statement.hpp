@@ -19,6 +19,7 @@
 #include <string_view>
 #include <utility>
 
+#include "storage/slow_statements.hpp"
 #include "telemetry/context.hpp"
 
 namespace storage {
@@ -76,6 +77,7 @@ template <class F>
 decltype(auto) traced(const telemetry::Context& ctx, const DatabaseSystem& system,
                       const Statement& statement, F&& run) {
   StatementSpan span(ctx, system, statement);
+  const SlowStatementTimer timer(ctx, statement);
   try {
     return std::forward<F>(run)();
   } catch (...) {

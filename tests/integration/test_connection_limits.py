@@ -70,19 +70,22 @@ class StartUpCheckTest(unittest.TestCase):
                               preexec_fn=descriptor_limit(limit))
 
     def test_a_cap_above_the_descriptor_limit_stops_start_up_with_one_clear_line(self):
-        result = self.run_binary(128, {"BOARD_MAX_CONNECTIONS": "1000", "BOARD_DB_THREADS": "2"})
+        result = self.run_binary(128, {"BOARD_MAX_CONNECTIONS": "1000", "BOARD_DB_THREADS": "2",
+                                       "BOARD_THREADS": "2"})
         self.assertEqual(result.returncode, 2, result)
         stderr = result.stderr.decode()
         self.assertEqual(len(stderr.strip().splitlines()), 1, stderr)
         self.assertIn("BOARD_MAX_CONNECTIONS", stderr)
-        self.assertIn("at most 90", stderr)  # 128 minus 32 + 3 per database thread
+        # 128 minus 32 + 3 per SQLite connection: 2 pooled, the writer's, one per I/O thread
+        self.assertIn("at most 81", stderr)
 
     def test_the_default_cap_follows_the_descriptor_limit(self):
-        service = Service(env={"BOARD_DB_THREADS": "2"}, preexec_fn=descriptor_limit(200))
+        service = Service(env={"BOARD_DB_THREADS": "2", "BOARD_THREADS": "2"},
+                          preexec_fn=descriptor_limit(200))
         service.start()
         try:
             listening = service.wait_for_log(lambda l: l.get("message") == "listening")
-            self.assertEqual(listening["max_connections"], 200 - 38)
+            self.assertEqual(listening["max_connections"], 200 - 47)
         finally:
             service.stop()
 

@@ -5,6 +5,7 @@
 #include "domain/errors.hpp"
 #include "storage/sqlite/prepared_statements.hpp"
 #include "storage/sqlite/repositories.hpp"
+#include "storage/sqlite/scope.hpp"
 #include "storage/sqlite/statement_span.hpp"
 
 namespace storage::sqlite {
@@ -34,7 +35,8 @@ constexpr char kDeleteExpired[] = "DELETE FROM sessions WHERE expires_at <= :now
 
 domain::User UserRepository::insert(const telemetry::Context& ctx, std::string_view username,
                                     std::string_view password_hash, domain::UnixMillis now) {
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::write);
+  soci::session& sql = use.sql();
   std::string name(username);
   std::string hash(password_hash);
   long long created_at = now;
@@ -51,7 +53,8 @@ domain::User UserRepository::insert(const telemetry::Context& ctx, std::string_v
 
 std::optional<domain::UserWithSecret> UserRepository::find_by_username(
     const telemetry::Context& ctx, std::string_view username) {
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::read);
+  soci::session& sql = use.sql();
   std::string name(username);
   long long id = 0;
   long long created_at = 0;
@@ -70,7 +73,8 @@ std::optional<domain::UserWithSecret> UserRepository::find_by_username(
 void SessionRepository::insert(const telemetry::Context& ctx, std::string_view token_hash,
                                domain::Id user_id, domain::UnixMillis created_at,
                                domain::UnixMillis expires_at) {
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::write);
+  soci::session& sql = use.sql();
   std::string hash(token_hash);
   long long user = user_id;
   long long created = created_at;
@@ -83,10 +87,10 @@ void SessionRepository::insert(const telemetry::Context& ctx, std::string_view t
 std::optional<domain::SessionUser> SessionRepository::find_user_by_token(
     const telemetry::Context& ctx, std::string_view token_hash) {
   // Every authenticated request runs this: a statement kept prepared.
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::read);
   std::optional<domain::SessionUser> found;
   traced(ctx, {"SELECT", "sessions", kUserByToken}, [&] {
-    Prepared st(db_.statements(sql), kUserByToken);
+    Prepared st(use.statements(), kUserByToken);
     st.bind(1, token_hash);
     if (!st.step()) return;
     found = domain::SessionUser{
@@ -96,7 +100,8 @@ std::optional<domain::SessionUser> SessionRepository::find_user_by_token(
 }
 
 void SessionRepository::remove(const telemetry::Context& ctx, std::string_view token_hash) {
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::write);
+  soci::session& sql = use.sql();
   std::string hash(token_hash);
   traced(ctx, {"DELETE", "sessions", kDeleteSession},
          [&] { sql << kDeleteSession, soci::use(hash); });
@@ -104,7 +109,8 @@ void SessionRepository::remove(const telemetry::Context& ctx, std::string_view t
 
 std::int64_t SessionRepository::remove_expired(const telemetry::Context& ctx,
                                                domain::UnixMillis now) {
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::write);
+  soci::session& sql = use.sql();
   long long cutoff = now;
   return traced(ctx, {"DELETE", "sessions", kDeleteExpired}, [&] {
     soci::statement statement = (sql.prepare << kDeleteExpired, soci::use(cutoff));

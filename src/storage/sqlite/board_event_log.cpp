@@ -8,7 +8,9 @@
 #include <boost/json/serialize.hpp>
 #include <stdexcept>
 
+#include "storage/sqlite/prepared_statements.hpp"
 #include "storage/sqlite/repositories.hpp"
+#include "storage/sqlite/scope.hpp"
 #include "storage/sqlite/statement_span.hpp"
 #include "storage/sqlite/transaction.hpp"
 
@@ -35,12 +37,15 @@ constexpr char kBeginRead[] = "BEGIN";
 constexpr char kEndRead[] = "COMMIT";
 
 // Ends a read transaction; a read has nothing to roll back, so COMMIT either way.
+// Inside a scope the call already runs in a transaction (scope.hpp): nothing to do.
 class ReadTransaction {
  public:
-  ReadTransaction(const telemetry::Context& ctx, soci::session& sql) : ctx_(ctx), sql_(sql) {
-    traced(ctx_, {"BEGIN", "", kBeginRead}, [&] { sql_ << kBeginRead; });
+  ReadTransaction(const telemetry::Context& ctx, Use& use)
+      : ctx_(ctx), sql_(use.sql()), own_(!use.in_transaction()) {
+    if (own_) traced(ctx_, {"BEGIN", "", kBeginRead}, [&] { sql_ << kBeginRead; });
   }
   ~ReadTransaction() {
+    if (!own_) return;
     try {
       traced(ctx_, {"COMMIT", "", kEndRead}, [&] { sql_ << kEndRead; });
     } catch (const std::exception&) {
@@ -53,6 +58,7 @@ class ReadTransaction {
  private:
   const telemetry::Context& ctx_;
   soci::session& sql_;
+  bool own_;
 };
 
 boost::json::object parse_data(const std::string& text) {
@@ -75,30 +81,32 @@ std::optional<std::int64_t> board_seq(const telemetry::Context& ctx, soci::sessi
 
 }  // namespace
 
-std::int64_t next_seq(const telemetry::Context& ctx, soci::session& sql, domain::Id board_id) {
-  long long id = board_id;
-  long long seq = 0;
+std::int64_t next_seq(const telemetry::Context& ctx, Use& use, domain::Id board_id) {
+  std::int64_t seq = 0;
   const bool got = traced(ctx, {"UPDATE", "boards", kNextSeq}, [&] {
-    soci::statement st = (sql.prepare << kNextSeq, soci::use(id), soci::into(seq));
-    return st.execute(true);
+    Prepared st(use.statements(), kNextSeq);
+    st.bind(1, board_id);
+    if (!st.step()) return false;
+    seq = st.int64(0);
+    return true;
   });
   if (!got) throw std::runtime_error("no board " + std::to_string(board_id) + " to number");
   return seq;
 }
 
-domain::BoardEvent record_event(const telemetry::Context& ctx, soci::session& sql,
-                                domain::Id board_id, std::string_view type, std::int64_t at,
-                                boost::json::object data) {
+domain::BoardEvent record_event(const telemetry::Context& ctx, Use& use, domain::Id board_id,
+                                std::string_view type, std::int64_t at, boost::json::object data) {
   domain::BoardEvent event =
-      domain::make_event(board_id, next_seq(ctx, sql, board_id), type, at, std::move(data));
-  long long board = board_id;
-  long long seq = event.seq;
-  long long when = at;
-  std::string type_text(type);
-  std::string data_text = boost::json::serialize(event.data);
+      domain::make_event(board_id, next_seq(ctx, use, board_id), type, at, std::move(data));
+  const std::string data_text = boost::json::serialize(event.data);
   traced(ctx, {"INSERT", "board_events", kInsertEvent}, [&] {
-    sql << kInsertEvent, soci::use(board), soci::use(seq), soci::use(type_text), soci::use(when),
-        soci::use(data_text);
+    Prepared st(use.statements(), kInsertEvent);
+    st.bind(1, board_id);
+    st.bind(2, event.seq);
+    st.bind(3, type);
+    st.bind(4, at);
+    st.bind(5, std::string_view(data_text));
+    st.step();
   });
   return event;
 }
@@ -107,12 +115,13 @@ std::optional<domain::EventsAfter> BoardEventRepository::events_after(const tele
                                                                       domain::Id board_id,
                                                                       std::int64_t after,
                                                                       std::size_t limit) {
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::read);
+  soci::session& sql = use.sql();
   long long id = board_id;
   long long since = after;
   // One more than asked: that one tells that the catch-up would be too long.
   long long rows = static_cast<long long>(limit) + 1;
-  const ReadTransaction read(ctx, sql);
+  const ReadTransaction read(ctx, use);
 
   const std::optional<std::int64_t> current = board_seq(ctx, sql, board_id);
   if (!current) return std::nullopt;
@@ -151,20 +160,22 @@ std::optional<domain::BoardSnapshot> BoardEventRepository::snapshot(const teleme
                                                                     domain::Id board_id) {
   // The element list borrows its own connection: run both reads on this one instead,
   // inside one read transaction, so the seq and the elements agree.
-  soci::session sql(db_.pool());
-  const ReadTransaction read(ctx, sql);
+  Use use(db_, ctx, Access::read);
+  soci::session& sql = use.sql();
+  const ReadTransaction read(ctx, use);
   const std::optional<std::int64_t> current = board_seq(ctx, sql, board_id);
   if (!current) return std::nullopt;
   domain::BoardSnapshot snapshot;
   snapshot.seq = *current;
-  snapshot.elements = ElementRepository::list_on(ctx, db_, sql, board_id);
+  snapshot.elements = ElementRepository::list_on(ctx, use, board_id);
   return snapshot;
 }
 
 std::int64_t BoardEventRepository::prune(const telemetry::Context& ctx,
                                          domain::UnixMillis older_than,
                                          std::int64_t keep_per_board) {
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::write);
+  soci::session& sql = use.sql();
   long long cutoff = older_than;
   long long keep = keep_per_board;
   return traced(ctx, {"DELETE", "board_events", kPrune}, [&] {

@@ -9,6 +9,7 @@
 #include "storage/sqlite/board_event_log.hpp"
 #include "storage/sqlite/prepared_statements.hpp"
 #include "storage/sqlite/repositories.hpp"
+#include "storage/sqlite/scope.hpp"
 #include "storage/sqlite/statement_span.hpp"
 #include "storage/sqlite/transaction.hpp"
 
@@ -120,13 +121,14 @@ long long affected(soci::statement& statement) {
 
 domain::Board BoardRepository::insert(const telemetry::Context& ctx, domain::Id owner_id,
                                       const domain::BoardDraft& draft, domain::UnixMillis now) {
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::write);
+  soci::session& sql = use.sql();
   std::string name = draft.name;
   std::string description = draft.description;
   long long owner = owner_id;
   long long at = now;
   long long id = 0;
-  Transaction transaction(ctx, sql);
+  Transaction transaction(ctx, use);
   traced(ctx, {"INSERT", "boards", kInsertBoard}, [&] {
     sql << kInsertBoard, soci::use(name), soci::use(description), soci::use(owner), soci::use(at),
         soci::use(at), soci::into(id);
@@ -142,10 +144,10 @@ domain::Board BoardRepository::insert(const telemetry::Context& ctx, domain::Id 
 std::optional<domain::Role> BoardRepository::role_of(const telemetry::Context& ctx,
                                                      domain::Id board_id, domain::Id user_id) {
   // Every board and element request checks the caller's role: kept prepared.
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::read);
   std::optional<std::string> role;
   traced(ctx, {"SELECT", "board_members", kRoleOf}, [&] {
-    Prepared st(db_.statements(sql), kRoleOf);
+    Prepared st(use.statements(), kRoleOf);
     st.bind(1, board_id);
     st.bind(2, user_id);
     if (st.step()) role = st.text(0);
@@ -158,10 +160,10 @@ std::optional<domain::Board> BoardRepository::find_for_member(const telemetry::C
                                                               domain::Id board_id,
                                                               domain::Id user_id) {
   // The board read (GET /api/boards/{id}): kept prepared.
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::read);
   BoardRow row;
   const bool got = traced(ctx, {"SELECT", "boards", kFindForMember}, [&] {
-    Prepared st(db_.statements(sql), kFindForMember);
+    Prepared st(use.statements(), kFindForMember);
     st.bind(1, board_id);
     st.bind(2, user_id);
     if (!st.step()) return false;
@@ -175,7 +177,8 @@ std::optional<domain::Board> BoardRepository::find_for_member(const telemetry::C
 domain::PageOf<domain::Board> BoardRepository::list_for_member(const telemetry::Context& ctx,
                                                                domain::Id user_id,
                                                                const domain::Page& page) {
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::read);
+  soci::session& sql = use.sql();
   long long user = user_id;
   long long before = page.after ? page.after->major : std::numeric_limits<std::int64_t>::max();
   long long limit = page.limit + 1;
@@ -205,7 +208,8 @@ std::optional<domain::BoardEvent> BoardRepository::update(const telemetry::Conte
                                                           domain::Id board_id,
                                                           const domain::BoardPatch& patch,
                                                           domain::UnixMillis now) {
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::write);
+  soci::session& sql = use.sql();
   std::string name = patch.name.value_or("");
   soci::indicator name_ind = patch.name ? soci::i_ok : soci::i_null;
   std::string description = patch.description.value_or("");
@@ -213,7 +217,7 @@ std::optional<domain::BoardEvent> BoardRepository::update(const telemetry::Conte
   long long at = now;
   long long id = board_id;
   BoardRow row;
-  Transaction transaction(ctx, sql);
+  Transaction transaction(ctx, use);
   const bool updated = traced(ctx, {"UPDATE", "boards", kUpdateBoard}, [&] {
     soci::statement st(sql);
     st.alloc();
@@ -227,7 +231,7 @@ std::optional<domain::BoardEvent> BoardRepository::update(const telemetry::Conte
     return st.execute(true);
   });
   if (!updated) return std::nullopt;
-  domain::BoardEvent event = record_event(ctx, sql, board_id, domain::event_type::board_updated,
+  domain::BoardEvent event = record_event(ctx, use, board_id, domain::event_type::board_updated,
                                           now, domain::board_data(row.board()));
   transaction.commit();
   return event;
@@ -236,15 +240,16 @@ std::optional<domain::BoardEvent> BoardRepository::update(const telemetry::Conte
 std::optional<domain::BoardEvent> BoardRepository::remove(const telemetry::Context& ctx,
                                                           domain::Id board_id,
                                                           domain::UnixMillis now) {
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::write);
+  soci::session& sql = use.sql();
   long long id = board_id;
-  Transaction transaction(ctx, sql);
+  Transaction transaction(ctx, use);
   // The seq is taken before the row goes, so that live clients see board.deleted
   // after every other event of the board; the event itself goes with the board.
   long long seq = 0;
   bool exists = false;
   try {
-    seq = next_seq(ctx, sql, board_id);
+    seq = next_seq(ctx, use, board_id);
     exists = true;
   } catch (const std::runtime_error&) {
     exists = false;
@@ -259,7 +264,8 @@ std::optional<domain::BoardEvent> BoardRepository::remove(const telemetry::Conte
 }
 
 bool BoardRepository::exists(const telemetry::Context& ctx, domain::Id board_id) {
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::read);
+  soci::session& sql = use.sql();
   long long id = board_id;
   int found = 0;
   soci::indicator indicator = soci::i_null;
@@ -271,8 +277,9 @@ bool BoardRepository::exists(const telemetry::Context& ctx, domain::Id board_id)
 std::optional<domain::Recorded<domain::Member>> BoardRepository::add_member(
     const telemetry::Context& ctx, domain::Id board_id, domain::Id user_id, domain::Role role,
     domain::UnixMillis now, std::int64_t max_members) {
-  soci::session sql(db_.pool());
-  Transaction transaction(ctx, sql);
+  Use use(db_, ctx, Access::write);
+  soci::session& sql = use.sql();
+  Transaction transaction(ctx, use);
   long long board = board_id;
   long long user = user_id;
   std::string role_text(domain::to_string(role));
@@ -288,7 +295,7 @@ std::optional<domain::Recorded<domain::Member>> BoardRepository::add_member(
   traced(ctx, {"SELECT", "users", kUsernameOf},
          [&] { sql << kUsernameOf, soci::use(user), soci::into(username); });
   domain::Member member{user_id, std::move(username), role, domain::format_rfc3339(now)};
-  domain::BoardEvent event = record_event(ctx, sql, board_id, domain::event_type::member_added, now,
+  domain::BoardEvent event = record_event(ctx, use, board_id, domain::event_type::member_added, now,
                                           domain::member_data(member));
   transaction.commit();
   return domain::Recorded<domain::Member>{std::move(member), std::move(event)};
@@ -299,7 +306,8 @@ domain::PageOf<domain::Member> BoardRepository::list_members(const telemetry::Co
                                                              const domain::Page& page) {
   constexpr auto kMin = std::numeric_limits<std::int64_t>::min();
   const domain::SortKey after = page.after.value_or(domain::SortKey{kMin, kMin});
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::read);
+  soci::session& sql = use.sql();
   long long board = board_id;
   long long after_added_at = after.major;
   long long after_user = after.minor;
@@ -356,16 +364,17 @@ std::optional<domain::BoardEvent> BoardRepository::remove_member(const telemetry
                                                                  domain::Id board_id,
                                                                  domain::Id user_id,
                                                                  domain::UnixMillis now) {
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::write);
+  soci::session& sql = use.sql();
   long long board = board_id;
   long long user = user_id;
-  Transaction transaction(ctx, sql);
+  Transaction transaction(ctx, use);
   const long long removed = traced(ctx, {"DELETE", "board_members", kDeleteMember}, [&] {
     soci::statement st = (sql.prepare << kDeleteMember, soci::use(board), soci::use(user));
     return affected(st);
   });
   if (removed == 0) return std::nullopt;
-  domain::BoardEvent event = record_event(ctx, sql, board_id, domain::event_type::member_removed,
+  domain::BoardEvent event = record_event(ctx, use, board_id, domain::event_type::member_removed,
                                           now, domain::member_removed_data(user_id));
   transaction.commit();
   return event;

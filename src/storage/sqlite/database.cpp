@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
@@ -23,6 +24,16 @@ std::string connect_string(const std::string& path) {
 }
 
 // The PRAGMA text is built from configuration numbers only, never from input.
+// Not statement spans: a thread opens its read connection during its first request,
+// whose trace would otherwise show set-up that is not the request's.
+void configure_reader(soci::session& sql, const SqliteOptions& options) {
+  // The file is in WAL mode already (the writer set it, and it persists): a reader
+  // only needs its wait limit, and refuses writes so that none slips past the writer.
+  int busy_ms = 0;
+  sql << "PRAGMA busy_timeout=" + std::to_string(options.busy_timeout.count()), soci::into(busy_ms);
+  sql << "PRAGMA query_only=ON";
+}
+
 void configure(const telemetry::Context& ctx, soci::session& sql, const SqliteOptions& options) {
   std::string journal_mode;
   constexpr char kWal[] = "PRAGMA journal_mode=WAL";
@@ -99,10 +110,47 @@ sqlite_api::sqlite3* native_handle(soci::session& sql) {
   return backend->conn_;
 }
 
+std::atomic<std::uint64_t> next_database_id{1};
+
 }  // namespace
 
-Database::Database(std::string path, std::size_t connections)
-    : path_(std::move(path)), connections_(connections), pool_(connections) {}
+Database::Database(std::string path, std::size_t connections, SqliteOptions options)
+    : path_(std::move(path)),
+      connections_(connections),
+      options_(options),
+      id_(next_database_id.fetch_add(1)),
+      pool_(connections) {}
+
+Connection& Database::reader(const telemetry::Context& ctx) {
+  // One entry per thread: the database this thread read last and its connection there.
+  thread_local std::uint64_t cached_id = 0;
+  thread_local Connection* cached = nullptr;
+  if (cached_id == id_) return *cached;
+  const std::lock_guard lock(readers_mutex_);
+  std::unique_ptr<Connection>& slot = readers_[std::this_thread::get_id()];
+  if (!slot) slot = open_connection(ctx, path_, options_, true);
+  cached_id = id_;
+  cached = slot.get();
+  return *cached;
+}
+
+std::unique_ptr<Connection> open_connection(const telemetry::Context& ctx, const std::string& path,
+                                            const SqliteOptions& options, bool read_only) {
+  auto connection = std::make_unique<Connection>();
+  try {
+    connection->sql.open(soci::sqlite3, connect_string(path));
+    if (read_only) {
+      configure_reader(connection->sql, options);
+    } else {
+      configure(ctx, connection->sql, options);
+    }
+  } catch (const soci::soci_error& error) {
+    throw DatabaseError("soci_error", -1,
+                        "cannot open SQLite database '" + path + "': " + error.get_error_message());
+  }
+  connection->statements = std::make_unique<StatementCache>(native_handle(connection->sql));
+  return connection;
+}
 
 void Database::add_statement_cache(soci::session& sql) {
   statements_.push_back(std::make_unique<StatementCache>(native_handle(sql)));
@@ -129,7 +177,7 @@ std::unique_ptr<Database> open_sqlite(const telemetry::Context& ctx, const std::
                              "' for the SQLite database: " + made.message());
   }
   const std::size_t connections = options.connections == 0 ? 1 : options.connections;
-  auto db = std::make_unique<Database>(path, connections);
+  auto db = std::make_unique<Database>(path, connections, options);
   const std::string connect = connect_string(path);
   try {
     for (std::size_t i = 0; i < connections; ++i) {
@@ -140,6 +188,7 @@ std::unique_ptr<Database> open_sqlite(const telemetry::Context& ctx, const std::
       // Migrate once, on the first connection, before the others are used.
       if (i == 0) migrate(ctx, sql);
     }
+    db->set_writer(open_connection(ctx, path, options, false));
   } catch (const soci::soci_error& error) {
     // get_error_message(): SOCI's what() may append query context.
     throw std::runtime_error("cannot open SQLite database '" + path +

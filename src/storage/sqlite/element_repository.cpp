@@ -10,6 +10,7 @@
 #include "storage/sqlite/board_event_log.hpp"
 #include "storage/sqlite/prepared_statements.hpp"
 #include "storage/sqlite/repositories.hpp"
+#include "storage/sqlite/scope.hpp"
 #include "storage/sqlite/statement_span.hpp"
 #include "storage/sqlite/transaction.hpp"
 
@@ -164,10 +165,10 @@ domain::PageOf<domain::Element> ElementRepository::list(const telemetry::Context
   // The board's canvas, read on every open: kept prepared.
   constexpr auto kMin = std::numeric_limits<std::int64_t>::min();
   const domain::SortKey after = page.after.value_or(domain::SortKey{kMin, kMin});
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::read);
   domain::PageOf<domain::Element> result;
   traced(ctx, {"SELECT", "elements", kList}, [&] {
-    Prepared st(db_.statements(sql), kList);
+    Prepared st(use.statements(), kList);
     st.bind(1, board_id);
     st.bind(2, after.major);
     st.bind(3, after.minor);
@@ -186,12 +187,12 @@ domain::PageOf<domain::Element> ElementRepository::list(const telemetry::Context
   return result;
 }
 
-std::vector<domain::Element> ElementRepository::list_on(const telemetry::Context& ctx, Database& db,
-                                                        soci::session& sql, domain::Id board_id) {
+std::vector<domain::Element> ElementRepository::list_on(const telemetry::Context& ctx, Use& use,
+                                                        domain::Id board_id) {
   // The whole board, for a snapshot (bounded by the board's element cap).
   std::vector<domain::Element> elements;
   traced(ctx, {"SELECT", "elements", kListAll}, [&] {
-    Prepared st(db.statements(sql), kListAll);
+    Prepared st(use.statements(), kListAll);
     st.bind(1, board_id);
     ElementRow row;
     while (st.step()) {
@@ -204,7 +205,8 @@ std::vector<domain::Element> ElementRepository::list_on(const telemetry::Context
 
 std::optional<domain::Element> ElementRepository::find(const telemetry::Context& ctx,
                                                        domain::Id board_id, domain::Id element_id) {
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::read);
+  soci::session& sql = use.sql();
   long long board = board_id;
   long long id = element_id;
   ElementRow row;
@@ -225,27 +227,31 @@ std::optional<domain::Element> ElementRepository::find(const telemetry::Context&
 std::optional<domain::Recorded<domain::Element>> ElementRepository::insert(
     const telemetry::Context& ctx, domain::Id board_id, domain::Id created_by,
     const domain::ElementValues& values, domain::UnixMillis now, std::int64_t max_elements) {
-  soci::session sql(db_.pool());
-  Transaction transaction(ctx, sql);
-  long long board = board_id;
-  long long creator = created_by;
-  long long at = now;
-  long long max = max_elements;
-  long long id = 0;
-  ValueBinding bound(values);
+  Use use(db_, ctx, Access::write);
+  Transaction transaction(ctx, use);
+  // Every create runs it: kept prepared.
+  const std::string kind(domain::to_string(values.kind));
+  const std::string style = boost::json::serialize(values.style);
+  std::int64_t id = 0;
   const bool inserted = traced(ctx, {"INSERT", "elements", kInsert}, [&] {
-    soci::statement st(sql);
-    st.alloc();
-    st.prepare(kInsert);
-    bound.bind(st);
-    st.exchange(soci::use(creator));
-    st.exchange(soci::use(at));
-    st.exchange(soci::use(at));
-    st.exchange(soci::use(board));
-    st.exchange(soci::use(max));
-    st.exchange(soci::into(id));
-    st.define_and_bind();
-    return st.execute(true);
+    Prepared st(use.statements(), kInsert);
+    st.bind(1, std::string_view(kind));
+    st.bind(2, values.x);
+    st.bind(3, values.y);
+    st.bind(4, values.width);
+    st.bind(5, values.height);
+    st.bind(6, values.rotation);
+    st.bind(7, values.z_index);
+    st.bind(8, std::string_view(style));
+    st.bind(9, std::string_view(values.text));
+    st.bind(10, created_by);
+    st.bind(11, now);
+    st.bind(12, now);
+    st.bind(13, board_id);
+    st.bind(14, max_elements);
+    if (!st.step()) return false;
+    id = st.int64(0);
+    return true;
   });
   if (!inserted) return std::nullopt;
   const std::string when = domain::format_rfc3339(now);
@@ -264,7 +270,7 @@ std::optional<domain::Recorded<domain::Element>> ElementRepository::insert(
                           created_by,
                           when,
                           when};
-  domain::BoardEvent event = record_event(ctx, sql, board_id, domain::event_type::element_created,
+  domain::BoardEvent event = record_event(ctx, use, board_id, domain::event_type::element_created,
                                           now, domain::element_data(element));
   transaction.commit();
   return domain::Recorded<domain::Element>{std::move(element), std::move(event)};
@@ -273,14 +279,15 @@ std::optional<domain::Recorded<domain::Element>> ElementRepository::insert(
 std::optional<domain::Recorded<domain::Element>> ElementRepository::update_if_version(
     const telemetry::Context& ctx, domain::Id board_id, domain::Id element_id,
     std::int64_t expected_version, const domain::ElementValues& values, domain::UnixMillis now) {
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::write);
+  soci::session& sql = use.sql();
   long long board = board_id;
   long long id = element_id;
   long long expected = expected_version;
   long long at = now;
   ValueBinding bound(values);
   ElementRow row;
-  Transaction transaction(ctx, sql);
+  Transaction transaction(ctx, use);
   const bool updated = traced(ctx, {"UPDATE", "elements", kUpdate}, [&] {
     soci::statement st(sql);
     st.alloc();
@@ -296,7 +303,7 @@ std::optional<domain::Recorded<domain::Element>> ElementRepository::update_if_ve
   });
   if (!updated) return std::nullopt;
   domain::Element element = row.element();
-  domain::BoardEvent event = record_event(ctx, sql, board_id, domain::event_type::element_updated,
+  domain::BoardEvent event = record_event(ctx, use, board_id, domain::event_type::element_updated,
                                           now, domain::element_data(element));
   transaction.commit();
   return domain::Recorded<domain::Element>{std::move(element), std::move(event)};
@@ -306,17 +313,18 @@ std::optional<domain::BoardEvent> ElementRepository::remove(const telemetry::Con
                                                             domain::Id board_id,
                                                             domain::Id element_id,
                                                             domain::UnixMillis now) {
-  soci::session sql(db_.pool());
+  Use use(db_, ctx, Access::write);
+  soci::session& sql = use.sql();
   long long board = board_id;
   long long id = element_id;
-  Transaction transaction(ctx, sql);
+  Transaction transaction(ctx, use);
   const long long removed = traced(ctx, {"DELETE", "elements", kDelete}, [&] {
     soci::statement st = (sql.prepare << kDelete, soci::use(board), soci::use(id));
     st.execute(true);
     return st.get_affected_rows();
   });
   if (removed == 0) return std::nullopt;
-  domain::BoardEvent event = record_event(ctx, sql, board_id, domain::event_type::element_deleted,
+  domain::BoardEvent event = record_event(ctx, use, board_id, domain::event_type::element_deleted,
                                           now, domain::element_deleted_data(element_id));
   transaction.commit();
   return event;

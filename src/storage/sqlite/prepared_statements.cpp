@@ -47,6 +47,11 @@ void Prepared::bind(int index, std::int64_t value) {
   if (result != SQLITE_OK) fail(result);
 }
 
+void Prepared::bind(int index, double value) {
+  const int result = sqlite3_bind_double(statement_, index, value);
+  if (result != SQLITE_OK) fail(result);
+}
+
 void Prepared::bind(int index, std::string_view value) {
   const int result = sqlite3_bind_text64(statement_, index, value.data(), value.size(),
                                          SQLITE_TRANSIENT, SQLITE_UTF8);

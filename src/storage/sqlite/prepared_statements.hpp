@@ -3,15 +3,16 @@
 // planned again on every call (SOCI's `sql << "..."` prepares and finalizes each time,
 // which was half of a board read's CPU). Used for the hottest queries only: the token
 // lookup (with the caller's user), the membership check, the board read (with the
-// caller's role) and the element list.
+// caller's role), the element list, and on the writer the element insert, the board's
+// next seq and the event insert, plus the transaction statements.
 //
-// A StatementCache belongs to one connection and is used only by the thread that has
-// leased that connection from the pool, so it needs no lock. A Prepared borrows one of
-// its statements for one execution and resets it afterwards (which also ends SQLite's
-// read transaction), so the next use starts clean.
+// A StatementCache belongs to one connection and is used only by the thread that uses
+// that connection (scope.hpp), so it needs no lock. A Prepared borrows one of
+// its statements for one execution and resets it afterwards (which, in autocommit,
+// also ends SQLite's read transaction), so the next use starts clean.
 //
-//   soci::session sql(db.pool());
-//   Prepared st(db.statements(sql), kUserByToken);
+//   Use use(db, ctx, Access::read);
+//   Prepared st(use.statements(), kUserByToken);
 //   st.bind(1, hash);
 //   if (st.step()) user = st.int64(0);
 
@@ -60,6 +61,7 @@ class Prepared {
 
   // Parameters are numbered from 1, in the order of their placeholders.
   void bind(int index, std::int64_t value);
+  void bind(int index, double value);
   void bind(int index, std::string_view value);  // copied by SQLite (SQLITE_TRANSIENT)
 
   // Runs to the next row: true if there is one, false when done. Throws DatabaseError.

@@ -1,9 +1,10 @@
 #pragma once
-// The domain's repositories on SQLite. Each method borrows one connection from the
-// pool for its duration and runs only parameterised statements.
+// The domain's repositories on SQLite. Each method runs on the connection scope.hpp
+// picks (Use: declared a read or a write) and runs only parameterised statements.
 
 #include "domain/repositories.hpp"
 #include "storage/sqlite/database.hpp"
+#include "storage/sqlite/scope.hpp"
 
 namespace storage::sqlite {
 
@@ -90,9 +91,9 @@ class ElementRepository final : public domain::ElementRepository {
   std::optional<domain::BoardEvent> remove(const telemetry::Context& ctx, domain::Id board_id,
                                            domain::Id element_id, domain::UnixMillis now) override;
 
-  // list() on a session the caller holds (inside its transaction).
-  static std::vector<domain::Element> list_on(const telemetry::Context& ctx, Database& db,
-                                              soci::session& sql, domain::Id board_id);
+  // The whole board on a connection the caller holds (inside its transaction).
+  static std::vector<domain::Element> list_on(const telemetry::Context& ctx, Use& use,
+                                              domain::Id board_id);
 
  private:
   Database& db_;

@@ -2,9 +2,13 @@
 
 #include <soci/soci.h>
 
-#include "storage/db_executor.hpp"
+#include <list>
+
+#include "storage/slow_statements.hpp"
+#include "storage/sqlite/commit_publisher.hpp"
 #include "storage/sqlite/database.hpp"
 #include "storage/sqlite/repositories.hpp"
+#include "storage/sqlite/sqlite_executor.hpp"
 #include "storage/sqlite/statement_span.hpp"
 
 namespace storage::sqlite {
@@ -12,7 +16,7 @@ namespace storage::sqlite {
 namespace {
 
 // Members are destroyed in reverse order, and the destructor stops the executor
-// first: running jobs finish before the repositories and connections they use go.
+// first: a running group finishes before the repositories and connections it uses go.
 class SqliteBackend final : public Backend {
  public:
   SqliteBackend(std::unique_ptr<Database> database, const BackendOptions& options)
@@ -22,7 +26,7 @@ class SqliteBackend final : public Backend {
         boards_(*db_),
         elements_(*db_),
         events_(*db_),
-        executor_(DbExecutorOptions{db_->connections(), options.max_pending}) {}
+        executor_(*db_, WriterOptions{options.max_pending, options.max_group}) {}
   ~SqliteBackend() override { executor_.stop(); }
 
   domain::Repositories repositories() noexcept override {
@@ -31,12 +35,16 @@ class SqliteBackend final : public Backend {
   Executor& executor() noexcept override { return executor_; }
   std::string_view system_name() const noexcept override { return kSystemName; }
 
+  domain::BoardEventPublisher& after_commit(domain::BoardEventPublisher& target) override {
+    return publishers_.emplace_back(target);
+  }
+
   bool ping(const telemetry::Context& ctx) noexcept override {
     constexpr char kPing[] = "SELECT 1";
     try {
-      soci::session sql(db_->pool());
+      Use use(*db_, ctx, Access::read);
       int one = 0;
-      traced(ctx, {"SELECT", "", kPing}, [&] { sql << kPing, soci::into(one); });
+      traced(ctx, {"SELECT", "", kPing}, [&] { use.sql() << kPing, soci::into(one); });
       return one == 1;
     } catch (const std::exception&) {
       return false;  // already on the span and in the log
@@ -50,14 +58,15 @@ class SqliteBackend final : public Backend {
   BoardRepository boards_;
   ElementRepository elements_;
   BoardEventRepository events_;
-  DbExecutor executor_;
+  std::list<CommitPublisher> publishers_;  // a list: references to them stay valid
+  SqliteExecutor executor_;
 };
 
 }  // namespace
 
 std::unique_ptr<Backend> open_backend(const telemetry::Context& ctx, const std::string& path,
                                       const BackendOptions& options) {
-  // One connection per database thread: a job never waits for a connection.
+  SlowStatements::set_threshold(options.slow_statement);
   const SqliteOptions sqlite_options{options.threads == 0 ? 1 : options.threads,
                                      options.busy_timeout, options.durability};
   return std::make_unique<SqliteBackend>(open_sqlite(ctx, path, sqlite_options), options);

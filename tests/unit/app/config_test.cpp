@@ -117,6 +117,21 @@ TEST(Config, AuthLimitsAndHashingPool) {
   EXPECT_NE(error_of(load({{"BOARD_HASH_QUEUE_LIMIT", "0"}})), "");
 }
 
+TEST(Config, WriterAndSlowStatementSettings) {
+  const auto defaults = std::get<app::ConfigRequest>(load({})).config;
+  EXPECT_EQ(defaults.db_write_group, 64u);
+  EXPECT_EQ(defaults.db_slow_statement.count(), 50);
+  const auto result = load({{"BOARD_DB_WRITE_GROUP", "8"}, {"BOARD_DB_SLOW_STATEMENT_MS", "0"}});
+  ASSERT_TRUE(std::holds_alternative<app::ConfigRequest>(result));
+  const auto& config = std::get<app::ConfigRequest>(result).config;
+  EXPECT_EQ(config.db_write_group, 8u);
+  EXPECT_EQ(config.db_slow_statement.count(), 0);  // 0: no warnings
+  EXPECT_EQ(error_of(load({{"BOARD_DB_WRITE_GROUP", "0"}})).rfind("BOARD_DB_WRITE_GROUP:", 0), 0u);
+  EXPECT_EQ(error_of(load({{"BOARD_DB_SLOW_STATEMENT_MS", "-1"}}))
+                .rfind("BOARD_DB_SLOW_STATEMENT_MS:", 0),
+            0u);
+}
+
 TEST(Config, RealtimeSettings) {
   const auto result = load({{"BOARD_WS_MAX_MESSAGE_BYTES", "131072"},
                             {"BOARD_WS_ALLOWED_ORIGINS", "https://a.example, https://b.example,"},
