@@ -338,8 +338,9 @@ domain::PageOf<domain::Member> BoardRepository::list_members(const telemetry::Co
 std::optional<domain::Recorded<domain::Member>> BoardRepository::update_member(
     const telemetry::Context& ctx, domain::Id board_id, domain::Id user_id, domain::Role role,
     domain::UnixMillis now) {
-  soci::session sql(db_.pool());
-  Transaction transaction(ctx, sql);
+  Use use(db_, ctx, Access::write);
+  soci::session& sql = use.sql();
+  Transaction transaction(ctx, use);
   long long board = board_id;
   long long user = user_id;
   std::string role_text(domain::to_string(role));
@@ -354,7 +355,7 @@ std::optional<domain::Recorded<domain::Member>> BoardRepository::update_member(
   traced(ctx, {"SELECT", "users", kUsernameOf},
          [&] { sql << kUsernameOf, soci::use(user), soci::into(username); });
   domain::Member member{user_id, std::move(username), role, domain::format_rfc3339(added_at)};
-  domain::BoardEvent event = record_event(ctx, sql, board_id, domain::event_type::member_updated,
+  domain::BoardEvent event = record_event(ctx, use, board_id, domain::event_type::member_updated,
                                           now, domain::member_data(member));
   transaction.commit();
   return domain::Recorded<domain::Member>{std::move(member), std::move(event)};
