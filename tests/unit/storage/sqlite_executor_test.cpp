@@ -99,15 +99,23 @@ class SqliteExecutorTest : public StorageTest {
         [this]() -> asio::awaitable<void> {
           co_await backend->executor().run([this] {
             create(t.ctx, "blocker");
-            if (std::this_thread::get_id() != test_thread) released.wait();
+            if (std::this_thread::get_id() != test_thread) {
+              writer_blocked.set_value();
+              released.wait();
+            }
           });
         },
         asio::detached);
+    // The blocker's inline attempt queues it for the writer; wait until the writer runs
+    // it, so that what the test queues next waits for the next group.
+    io.poll();
+    writer_blocked.get_future().wait();
   }
   void release_writer() { release.set_value(); }
 
   std::thread::id test_thread = std::this_thread::get_id();
   std::promise<void> release;
+  std::promise<void> writer_blocked;
   std::shared_future<void> released = release.get_future().share();
 
   RecordingPublisher publisher{path};
@@ -149,7 +157,6 @@ TEST_F(SqliteExecutorTest, AFailedWriteIsUndoneAloneAndItsGroupCommits) {
   open();
   asio::io_context io;
   block_writer(io);
-  io.poll();  // the blocker is on the writer
 
   // Three writes queue behind it; the middle one inserts, then fails.
   std::vector<std::string> outcomes(3);
@@ -197,7 +204,6 @@ TEST_F(SqliteExecutorTest, AFullWriteQueueRefusesWritesWithOverloadedButNotReads
   open(/*max_pending=*/1);
   asio::io_context io;
   block_writer(io);
-  io.poll();
 
   std::string refusal;
   bool read_ok = false;
@@ -226,7 +232,6 @@ TEST_F(SqliteExecutorTest, DrainCommitsEveryQueuedWriteThenRefusesNewWork) {
   open();
   asio::io_context io;
   block_writer(io);
-  io.poll();
   for (int i = 0; i < 5; ++i) {
     asio::co_spawn(
         io,
