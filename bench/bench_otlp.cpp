@@ -127,6 +127,33 @@ class SinkService final : public collector::TraceService::Service {
   std::atomic<std::uint64_t> received{0};
 };
 
+// The sink served by gRPC on a free port of 127.0.0.1 for as long as this lives.
+struct LocalSink {
+  SinkService service;
+  int port = 0;
+  std::unique_ptr<grpc::Server> server;
+
+  LocalSink() {
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(&service);
+    server = builder.BuildAndStart();
+  }
+  ~LocalSink() { server->Shutdown(); }
+  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port); }
+};
+
+// The counters of a sustained run: time per span end to end, and where the spans went.
+void report_sustained(benchmark::State& state, std::uint64_t spans, double seconds,
+                      const ProcessorStats& stats, const LocalSink& sink) {
+  state.counters["ns_per_span"] = seconds * 1e9 / static_cast<double>(spans);
+  state.counters["spans_per_s"] = static_cast<double>(stats.exported) / seconds;
+  state.counters["exported"] = static_cast<double>(stats.exported);
+  state.counters["dropped"] = static_cast<double>(stats.dropped);
+  state.counters["failed"] = static_cast<double>(stats.failed);
+  state.counters["received"] = static_cast<double>(sink.service.received.load());
+}
+
 class NullLogger final : public logs::Logger {
  public:
   bool enabled(logs::Level, std::string_view) const noexcept override { return false; }
@@ -138,15 +165,10 @@ class NullLogger final : public logs::Logger {
 // exporter (encode + send + wait for the answer) to the in-process sink. Items/s here
 // is the most the processor can ever export; the paced run below needs 100k/s of it.
 void BM_ExportGrpc512(benchmark::State& state) {
-  SinkService sink;
-  int port = 0;
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(&sink);
-  auto server = builder.BuildAndStart();
+  LocalSink sink;
   NullLogger logger;
   OtlpConfig config;
-  config.endpoint = "http://127.0.0.1:" + std::to_string(port);
+  config.endpoint = sink.endpoint();
   auto exporter = make_otlp_exporter(config, bench_resource(), logger);
   const auto batch = batch_of(512);
   for (auto _ : state) {
@@ -155,7 +177,6 @@ void BM_ExportGrpc512(benchmark::State& state) {
     if (result.code != ExportResult::Code::success) state.SkipWithError(result.message.c_str());
   }
   exporter->shutdown(std::chrono::steady_clock::now() + std::chrono::seconds(1));
-  server->Shutdown();
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * batch.size()));
 }
 BENCHMARK(BM_ExportGrpc512)->UseRealTime();
@@ -165,12 +186,7 @@ BENCHMARK(BM_ExportGrpc512)->UseRealTime();
 void BM_SustainedGrpc1M(benchmark::State& state) {
   constexpr std::uint64_t kSpans = 1'000'000;
   const auto rate = static_cast<std::uint64_t>(state.range(0));
-  SinkService sink;
-  int port = 0;
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(&sink);
-  auto server = builder.BuildAndStart();
+  LocalSink sink;
   NullLogger logger;
   const SpanData model = typical_span(1);
 
@@ -178,7 +194,7 @@ void BM_SustainedGrpc1M(benchmark::State& state) {
   double seconds = 0;
   for (auto _ : state) {
     OtlpConfig config;
-    config.endpoint = "http://127.0.0.1:" + std::to_string(port);
+    config.endpoint = sink.endpoint();
     BatchSpanProcessor processor(make_otlp_exporter(config, bench_resource(), logger),
                                  BatchConfig{});
     const auto start = std::chrono::steady_clock::now();
@@ -196,13 +212,7 @@ void BM_SustainedGrpc1M(benchmark::State& state) {
     stats = processor.stats();
     processor.shutdown(std::chrono::steady_clock::now() + std::chrono::seconds(5));
   }
-  server->Shutdown();
-  state.counters["ns_per_span"] = seconds * 1e9 / static_cast<double>(kSpans);
-  state.counters["spans_per_s"] = static_cast<double>(stats.exported) / seconds;
-  state.counters["exported"] = static_cast<double>(stats.exported);
-  state.counters["dropped"] = static_cast<double>(stats.dropped);
-  state.counters["failed"] = static_cast<double>(stats.failed);
-  state.counters["received"] = static_cast<double>(sink.received.load());
+  report_sustained(state, kSpans, seconds, stats, sink);
 }
 BENCHMARK(BM_SustainedGrpc1M)
     ->Arg(100'000)
@@ -219,19 +229,14 @@ BENCHMARK(BM_SustainedGrpc1M)
 void BM_TracerSustainedGrpc1M(benchmark::State& state) {
   constexpr std::uint64_t kSpans = 1'000'000;
   const auto rate = static_cast<std::uint64_t>(state.range(0));
-  SinkService sink;
-  int port = 0;
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(&sink);
-  auto server = builder.BuildAndStart();
+  LocalSink sink;
   NullLogger logger;
 
   ProcessorStats stats;
   double seconds = 0;
   for (auto _ : state) {
     OtlpConfig config;
-    config.endpoint = "http://127.0.0.1:" + std::to_string(port);
+    config.endpoint = sink.endpoint();
     TracingConfig tracing;
     tracing.enabled = true;
     tracing.sampler.kind = SamplerKind::always_on;
@@ -264,12 +269,7 @@ void BM_TracerSustainedGrpc1M(benchmark::State& state) {
     stats = batch.stats();
     provider->shutdown(std::chrono::steady_clock::now() + std::chrono::seconds(5));
   }
-  server->Shutdown();
-  state.counters["ns_per_span"] = seconds * 1e9 / static_cast<double>(kSpans);
-  state.counters["spans_per_s"] = static_cast<double>(stats.exported) / seconds;
-  state.counters["exported"] = static_cast<double>(stats.exported);
-  state.counters["dropped"] = static_cast<double>(stats.dropped);
-  state.counters["received"] = static_cast<double>(sink.received.load());
+  report_sustained(state, kSpans, seconds, stats, sink);
 }
 BENCHMARK(BM_TracerSustainedGrpc1M)
     ->Arg(100'000)

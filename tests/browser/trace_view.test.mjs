@@ -5,45 +5,14 @@
 // one of them shown as text. Screenshots go to RB_ARTIFACT_DIR.
 //
 // Environment: RB_BINARY (the service), RB_ARTIFACT_DIR, RB_SCRATCH_DIR.
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import assert from 'node:assert/strict';
 import { launchChromium } from './chromium.mjs';
+import { artifactDir, binaryOrSkip, startService } from './service.mjs';
 
 const SCRIPT = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">';
-const binary = process.env.RB_BINARY;
-if (!binary) {
-  console.log('skipped: RB_BINARY is not set (run through ctest)');
-  process.exit(0);
-}
-const artifacts = process.env.RB_ARTIFACT_DIR || 'artifacts';
-mkdirSync(artifacts, { recursive: true });
-const scratch = process.env.RB_SCRATCH_DIR || '/tmp';
-mkdirSync(scratch, { recursive: true });
-const dbDir = mkdtempSync(join(scratch, 'browser-'));
-
-function startService() {
-  const env = { PATH: process.env.PATH, BOARD_PORT: '0', BOARD_LISTEN_ADDRESS: '127.0.0.1',
-                DATABASE_URL: `sqlite://${join(dbDir, 'board.db')}`, LOG_FORMAT: 'json',
-                LOG_LEVEL: 'debug', BOARD_PASSWORD_HASH: 'min', BOARD_DEBUG_FAULTS: '1',
-                BOARD_TRACE_LINK_TEMPLATE: 'https://grafana.example/explore?traceId={trace_id}' };
-  const child = spawn(binary, [], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the service did not start')), 20000);
-    createInterface({ input: child.stdout }).on('line', line => {
-      try {
-        const entry = JSON.parse(line);
-        if (entry.message === 'listening') {
-          clearTimeout(timer);
-          resolve({ child, base: `http://127.0.0.1:${entry.port}` });
-        }
-      } catch { /* not JSON */ }
-    });
-    child.on('exit', code => reject(new Error(`the service exited with ${code}`)));
-  });
-}
+const binary = binaryOrSkip();
+const artifacts = artifactDir();
 
 async function api(base, method, path, body, token) {
   const headers = { 'content-type': 'application/json', 'user-agent': SCRIPT };
@@ -53,7 +22,9 @@ async function api(base, method, path, body, token) {
            body: await response.json().catch(() => null) };
 }
 
-const { child, base } = await startService();
+const { child, base } = await startService(binary, 'browser-', {
+  LOG_LEVEL: 'debug', BOARD_DEBUG_FAULTS: '1',
+  BOARD_TRACE_LINK_TEMPLATE: 'https://grafana.example/explore?traceId={trace_id}' });
 let browser;
 try {
   const user = { username: `viewer_${process.pid}`, password: 'correct horse battery' };

@@ -9,46 +9,16 @@
 // it, as when a client sends a batch of calls under one trace.
 //
 // Environment: RB_BINARY (the service), RB_ARTIFACT_DIR, RB_SCRATCH_DIR.
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import assert from 'node:assert/strict';
 import { launchChromium } from './chromium.mjs';
+import { artifactDir, binaryOrSkip, startService } from './service.mjs';
 
 const LIST_TRACES = 1000;
 const TRACE_SPANS = 1000;
 const LIMIT_MS = 1000;
-const binary = process.env.RB_BINARY;
-if (!binary) {
-  console.log('skipped: RB_BINARY is not set (run through ctest)');
-  process.exit(0);
-}
-const artifacts = process.env.RB_ARTIFACT_DIR || 'artifacts';
-mkdirSync(artifacts, { recursive: true });
-const scratch = process.env.RB_SCRATCH_DIR || '/tmp';
-mkdirSync(scratch, { recursive: true });
-const dbDir = mkdtempSync(join(scratch, 'browser-speed-'));
-
-function startService() {
-  const env = { PATH: process.env.PATH, BOARD_PORT: '0', BOARD_LISTEN_ADDRESS: '127.0.0.1',
-                DATABASE_URL: `sqlite://${join(dbDir, 'board.db')}`, LOG_FORMAT: 'json',
-                LOG_LEVEL: 'info', BOARD_PASSWORD_HASH: 'min' };
-  const child = spawn(binary, [], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the service did not start')), 20000);
-    createInterface({ input: child.stdout }).on('line', line => {
-      try {
-        const entry = JSON.parse(line);
-        if (entry.message === 'listening') {
-          clearTimeout(timer);
-          resolve({ child, base: `http://127.0.0.1:${entry.port}` });
-        }
-      } catch { /* not JSON */ }
-    });
-    child.on('exit', code => reject(new Error(`the service exited with ${code}`)));
-  });
-}
+const binary = binaryOrSkip();
+const artifacts = artifactDir();
 
 async function api(base, method, path, body, headers = {}) {
   const response = await fetch(base + path, {
@@ -77,7 +47,7 @@ async function timeToRows(page, url, selector, count) {
   return page.evaluate(() => performance.now());
 }
 
-const { child, base } = await startService();
+const { child, base } = await startService(binary, 'browser-speed-');
 let browser;
 try {
   const user = { username: `speed_${process.pid}`, password: 'correct horse battery' };
