@@ -122,27 +122,12 @@ if [ "$RB_TRACE_DOWN" = 1 ]; then
 fi
 
 echo "-- summary (mean over runs; ratio = traced / untraced)"
-python3 - "$summary" <<'EOF'
+PYTHONPATH="$(dirname "$0")/lib" python3 - "$summary" <<'EOF'
 import sys
-from collections import defaultdict
-runs = defaultdict(list)
-for line in open(sys.argv[1]):
-    kv = dict(item.split("=", 1) for item in line.split())
-    runs[kv["label"]].append(kv)
-def mean(rows, key):
-    return sum(float(r[key]) for r in rows) / len(rows)
+from summarize_runs import load, mean, print_table
+runs = load(sys.argv[1])
 base = runs.get("off")
-print(f"{'config':<10} {'runs':>4} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'cpu us/req':>10} {'rps ratio':>9} {'cpu ratio':>9}")
-for label in ["off", "on", "on-light", "down"]:
-    rows = runs.get(label)
-    if not rows:
-        continue
-    rps = mean(rows, "rps")
-    cpu = mean(rows, "cpu_us_per_req")
-    ratio = f"{rps / mean(base, 'rps'):.3f}" if base else "n/a"
-    cratio = f"{cpu / mean(base, 'cpu_us_per_req'):.3f}" if base else "n/a"
-    print(f"{label:<10} {len(rows):>4} {rps:>9.0f} {mean(rows, 'p50_us') / 1000:>8.2f} "
-          f"{mean(rows, 'p99_us') / 1000:>8.2f} {cpu:>10.1f} {ratio:>9} {cratio:>9}")
+print_table(runs, "off", ["off", "on", "on-light", "down"])
 # Per round: each traced run against the untraced run of the same round (machine drift
 # between rounds cancels out); the median of those is less moved by one bad run.
 base_by_round = {r["round"]: float(r["rps"]) for r in base or []}

@@ -55,22 +55,4 @@ for round in $(seq "$RB_ROUNDS"); do
 done
 
 echo "-- summary (mean over runs; ratio = configuration / view-off)"
-python3 - "$summary" <<'PY'
-import sys
-from collections import defaultdict
-runs = defaultdict(list)
-for line in open(sys.argv[1]):
-    kv = dict(item.split("=", 1) for item in line.split())
-    runs[kv["label"]].append(kv)
-def mean(rows, key):
-    return sum(float(r[key]) for r in rows) / len(rows)
-base = runs["view-off"]
-print(f"{'config':<10} {'runs':>4} {'req/s':>9} {'p99 ms':>8} {'cpu us/req':>10} {'rps ratio':>9} {'cpu ratio':>9}")
-for label in ["view-off", "view-on", "view-1pct"]:
-    rows = runs.get(label)
-    if not rows:
-        continue
-    print(f"{label:<10} {len(rows):>4} {mean(rows, 'rps'):>9.0f} {mean(rows, 'p99_us') / 1000:>8.2f} "
-          f"{mean(rows, 'cpu_us_per_req'):>10.1f} {mean(rows, 'rps') / mean(base, 'rps'):>9.3f} "
-          f"{mean(rows, 'cpu_us_per_req') / mean(base, 'cpu_us_per_req'):>9.3f}")
-PY
+python3 "$(dirname "$0")/lib/summarize_runs.py" "$summary" view-off view-off view-on view-1pct
