@@ -39,19 +39,19 @@ Admission Hub::admission(domain::Id board_id, domain::Id user_id) const {
 
 Admission Hub::join(domain::Id board_id, const std::shared_ptr<Peer>& peer,
                     boost::json::array& present) {
-  std::vector<std::shared_ptr<Peer>> others;
+  std::shared_ptr<const PeerList> others;  // the room as it was before this peer
   {
     const Admission admitted = admission(board_id, peer->user_id());
     if (admitted != Admission::admitted) return admitted;
     std::lock_guard lock(mutex_);
     Room& room = rooms_[board_id];
-    for (const auto& [id, other] : room.peers) others.push_back(other);
+    others = room.list;
     room.peers.emplace(peer->connection_id(), peer);
     rebuild(room);
     ++per_user_[peer->user_id()];
   }
   const Message joined = shared(presence("presence.joined", *peer));
-  for (const auto& other : others) {
+  for (const auto& other : *others) {
     other->deliver(joined, 0);
     present.push_back(presence("presence", *other));
   }

@@ -84,4 +84,9 @@ void Prepared::fail(int result) const {
   throw_sqlite_error(connection_, result);
 }
 
+void run_statement(StatementCache& cache, const char* sql) {
+  Prepared statement(cache, sql);
+  statement.step();
+}
+
 }  // namespace storage::sqlite

@@ -79,4 +79,8 @@ class Prepared {
   sqlite_api::sqlite3_stmt* statement_;
 };
 
+// Runs a statement that returns no rows (BEGIN, COMMIT, SAVEPOINT ...) from `cache`.
+// Throws DatabaseError.
+void run_statement(StatementCache& cache, const char* sql);
+
 }  // namespace storage::sqlite

@@ -22,11 +22,6 @@ struct Current {
 
 thread_local Current current;
 
-void run_prepared(Connection& connection, const char* sql) {
-  Prepared statement(*connection.statements, sql);
-  statement.step();
-}
-
 }  // namespace
 
 ReadScope::ReadScope(Database& db) noexcept {
@@ -36,11 +31,11 @@ ReadScope::ReadScope(Database& db) noexcept {
 ReadScope::~ReadScope() {
   if (current.reading) {
     try {
-      run_prepared(*current.connection, kEndRead);
+      run_statement(*current.connection->statements, kEndRead);
     } catch (const std::exception&) {
       // A read has nothing to keep; make sure the snapshot is let go.
       try {
-        run_prepared(*current.connection, kAbandonRead);
+        run_statement(*current.connection->statements, kAbandonRead);
       } catch (const std::exception&) {
         // SQLite ends the transaction itself when the connection is reused or closed.
       }
@@ -82,7 +77,7 @@ Use::Use(Database& db, const telemetry::Context& ctx, Access access) {
   if (access == Access::write) throw WriteRequired{};
   if (current.connection == nullptr) current.connection = &db.reader(ctx);
   if (!current.reading) {
-    run_prepared(*current.connection, kBeginRead);
+    run_statement(*current.connection->statements, kBeginRead);
     current.reading = true;
   }
   sql_ = &current.connection->sql;

@@ -26,11 +26,6 @@ constexpr char kSavepoint[] = "SAVEPOINT job";
 constexpr char kRelease[] = "RELEASE job";
 constexpr char kRollbackTo[] = "ROLLBACK TO job";
 
-void run_prepared(Connection& connection, const char* sql) {
-  Prepared statement(*connection.statements, sql);
-  statement.step();
-}
-
 bool in_transaction(Connection& connection) noexcept {
   return sqlite_api::sqlite3_get_autocommit(connection.statements->connection()) == 0;
 }
@@ -174,7 +169,7 @@ void SqliteExecutor::run_group(std::vector<Write*>& group) noexcept {
   std::exception_ptr begin_failure;
   const auto begin = [&]() -> bool {
     try {
-      run_prepared(connection, kBeginGroup);
+      run_statement(*connection.statements, kBeginGroup);
       return true;
     } catch (...) {
       begin_failure = std::current_exception();
@@ -195,7 +190,7 @@ void SqliteExecutor::run_group(std::vector<Write*>& group) noexcept {
       continue;
     }
     try {
-      run_prepared(connection, kSavepoint);
+      run_statement(*connection.statements, kSavepoint);
     } catch (...) {
       fail(*write, std::current_exception());
       continue;
@@ -203,13 +198,13 @@ void SqliteExecutor::run_group(std::vector<Write*>& group) noexcept {
     scope.hold_events_in(&write->events);
     try {
       write->job();
-      run_prepared(connection, kRelease);
+      run_statement(*connection.statements, kRelease);
       in_transaction_now.push_back(write);
     } catch (...) {
       fail(*write, std::current_exception());
       try {
-        run_prepared(connection, kRollbackTo);
-        run_prepared(connection, kRelease);
+        run_statement(*connection.statements, kRollbackTo);
+        run_statement(*connection.statements, kRelease);
       } catch (...) {
         // Checked below: if the transaction is gone, so are the earlier writes.
       }
@@ -225,11 +220,11 @@ void SqliteExecutor::run_group(std::vector<Write*>& group) noexcept {
   }
   if (open) {
     try {
-      run_prepared(connection, kCommitGroup);
+      run_statement(*connection.statements, kCommitGroup);
     } catch (...) {
       undone(std::current_exception());
       try {
-        if (in_transaction(connection)) run_prepared(connection, kRollbackGroup);
+        if (in_transaction(connection)) run_statement(*connection.statements, kRollbackGroup);
       } catch (...) {
         // Nothing more to undo with: SQLite rolls back at the next BEGIN.
       }

@@ -13,18 +13,13 @@ constexpr char kRollback[] = "ROLLBACK";
 constexpr char kSavepoint[] = "SAVEPOINT call";
 constexpr char kRelease[] = "RELEASE call";
 constexpr char kRollbackTo[] = "ROLLBACK TO call";
-
-void run(StatementCache& statements, const char* sql) {
-  Prepared statement(statements, sql);
-  statement.step();
-}
 }  // namespace
 
 Transaction::Transaction(const telemetry::Context& ctx, Use& use)
     : ctx_(ctx), sql_(use.sql()), savepoint_(use.on_writer()) {
   if (savepoint_) {
     statements_ = &use.statements();
-    traced(ctx_, {"SAVEPOINT", "", kSavepoint}, [&] { run(*statements_, kSavepoint); });
+    traced(ctx_, {"SAVEPOINT", "", kSavepoint}, [&] { run_statement(*statements_, kSavepoint); });
   } else {
     traced(ctx_, {"BEGIN", "", kBegin}, [&] { sql_ << kBegin; });
   }
@@ -38,8 +33,9 @@ Transaction::~Transaction() {
   if (!open_) return;
   try {
     if (savepoint_) {
-      traced(ctx_, {"ROLLBACK", "", kRollbackTo}, [&] { run(*statements_, kRollbackTo); });
-      traced(ctx_, {"RELEASE", "", kRelease}, [&] { run(*statements_, kRelease); });
+      traced(ctx_, {"ROLLBACK", "", kRollbackTo},
+             [&] { run_statement(*statements_, kRollbackTo); });
+      traced(ctx_, {"RELEASE", "", kRelease}, [&] { run_statement(*statements_, kRelease); });
     } else {
       traced(ctx_, {"ROLLBACK", "", kRollback}, [&] { sql_ << kRollback; });
     }
@@ -50,7 +46,7 @@ Transaction::~Transaction() {
 
 void Transaction::commit() {
   if (savepoint_) {
-    traced(ctx_, {"RELEASE", "", kRelease}, [&] { run(*statements_, kRelease); });
+    traced(ctx_, {"RELEASE", "", kRelease}, [&] { run_statement(*statements_, kRelease); });
   } else {
     traced(ctx_, {"COMMIT", "", kCommit}, [&] { sql_ << kCommit; });
   }
