@@ -3,16 +3,15 @@
 #include <unistd.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
-#include <thread>
 
 #include "api/routes.hpp"
 #include "app/debug_routes.hpp"
 #include "app/trace_view_routes.hpp"
 #include "domain/services.hpp"
+#include "http/event_loops.hpp"
 #include "http/server.hpp"
 #include "realtime/hub.hpp"
 #include "realtime/page.hpp"
@@ -82,7 +81,7 @@ std::unique_ptr<storage::Backend> open_storage(const Config& config, Telemetry& 
 }
 
 // Drops board events past the kept age and count, every `interval`, on the database
-// pool and under its own trace, until the io_context stops.
+// pool and under its own trace, until the event loops stop.
 boost::asio::awaitable<void> prune_events(domain::SyncService& sync, storage::Executor& executor,
                                           Telemetry& telemetry,
                                           std::chrono::milliseconds interval) {
@@ -150,8 +149,10 @@ int run_service(const Config& config, Telemetry& telemetry) {
     register_trace_view_routes(router, telemetry.trace_view, *telemetry.tracing, config.trace_view);
   }
 
-  boost::asio::io_context io(static_cast<int>(config.io_threads));
-  http::Server server(io, server_options(config), router, telemetry.tracing->tracer(), logger);
+  // One event loop per I/O thread; the first also runs the acceptor, the signals and
+  // the pruning timer (ADR 019).
+  http::EventLoops loops(config.io_threads);
+  http::Server server(loops, server_options(config), router, telemetry.tracing->tracer(), logger);
   std::uint16_t port = 0;
   try {
     port = server.start();
@@ -181,10 +182,11 @@ int run_service(const Config& config, Telemetry& telemetry) {
 
   bool stopping = false;
   boost::asio::co_spawn(
-      io, prune_events(services.sync(), storage->executor(), telemetry, config.prune_interval),
+      loops.first(),
+      prune_events(services.sync(), storage->executor(), telemetry, config.prune_interval),
       boost::asio::detached);
 
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  boost::asio::signal_set signals(loops.first(), SIGINT, SIGTERM);
   std::function<void(const boost::system::error_code&, int)> on_signal =
       [&](const boost::system::error_code& ec, int signal_number) {
         if (ec) return;
@@ -198,15 +200,12 @@ int run_service(const Config& config, Telemetry& telemetry) {
         logger.info("app", "shutting down",
                     {{"signal", signal_number},
                      {"grace_ms", static_cast<std::int64_t>(config.shutdown_timeout.count())}});
-        server.shutdown(config.shutdown_timeout, [&io] { io.stop(); });
+        server.shutdown(config.shutdown_timeout, [&loops] { loops.stop(); });
         signals.async_wait(on_signal);
       };
   signals.async_wait(on_signal);
 
-  std::vector<std::thread> threads;
-  for (unsigned i = 1; i < config.io_threads; ++i) threads.emplace_back([&io] { io.run(); });
-  io.run();
-  for (auto& thread : threads) thread.join();
+  loops.run();
 
   hashing.drain();              // every hash already admitted runs to its end, too
   storage->executor().drain();  // every database job already admitted runs to its end

@@ -36,7 +36,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     return true;
   }
 
-  // Closes the socket on the connection's own strand; safe from any thread.
+  // Closes the socket on the connection's own event loop; safe from any thread.
   void close_async() {
     boost::asio::post(stream.get_executor(), [self = shared_from_this()] {
       boost::system::error_code ignored;

@@ -3,7 +3,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "http/connection.hpp"
@@ -14,17 +13,18 @@ namespace http {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-Server::Server(net::io_context& io, ServerOptions options, const Router& router,
+Server::Server(EventLoops& loops, ServerOptions options, const Router& router,
                telemetry::Tracer& tracer, const telemetry::logs::Logger& logger)
-    : io_(io),
+    : loops_(loops),
       options_(std::move(options)),
       router_(router),
       tracer_(tracer),
       logger_(logger),
-      acceptor_(net::make_strand(io)),
+      acceptor_(loops.first()),
       accept_retry_(acceptor_.get_executor()),
       accept_failures_(options_.warning_interval),
-      cap_reached_(options_.warning_interval) {}
+      cap_reached_(options_.warning_interval),
+      per_loop_(loops.size(), 0) {}
 
 Server::~Server() = default;
 
@@ -52,14 +52,25 @@ bool out_of_resources(const boost::system::error_code& ec) {
 
 }  // namespace
 
-// Runs on the acceptor's strand.
+std::size_t Server::least_busy_loop() const {
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < per_loop_.size(); ++i) {
+    if (per_loop_[i] < per_loop_[best]) best = i;
+  }
+  return best;
+}
+
+// Runs on the first loop.
 void Server::accept_loop() {
   if (stopping_) return;
   std::size_t open = 0;
+  std::size_t loop = 0;
   {
     std::lock_guard lock(connections_mutex_);
     open = connections_.size();
     accept_paused_ = open >= options_.max_connections;
+    loop = least_busy_loop();
+    next_loop_ = loop;
   }
   if (open >= options_.max_connections) {
     if (const auto count = cap_reached_.occurred(std::chrono::steady_clock::now())) {
@@ -69,7 +80,9 @@ void Server::accept_loop() {
     }
     return;
   }
-  acceptor_.async_accept(net::make_strand(io_),
+  // The accepted socket belongs to the chosen loop from the start: its reads, writes
+  // and timers never run anywhere else.
+  acceptor_.async_accept(loops_.loop(loop),
                          [this](boost::system::error_code ec, tcp::socket socket) {
                            on_accept(ec, std::move(socket));
                          });
@@ -97,7 +110,8 @@ void Server::on_accept(boost::system::error_code ec, tcp::socket socket) {
   auto connection = std::make_shared<Connection>(std::move(socket));
   {
     std::lock_guard lock(connections_mutex_);
-    connections_.insert(connection);
+    connections_.emplace(connection, next_loop_);
+    ++per_loop_[next_loop_];
   }
   SessionSettings settings{options_, router_, tracer_, logger_, options_.exchange, stopping_};
   net::co_spawn(connection->stream.get_executor(), run_session(connection, settings),
@@ -116,7 +130,10 @@ void Server::forget(const std::shared_ptr<Connection>& connection) {
   bool resume = false;
   {
     std::lock_guard lock(connections_mutex_);
-    connections_.erase(connection);
+    if (const auto found = connections_.find(connection); found != connections_.end()) {
+      --per_loop_[found->second];
+      connections_.erase(found);
+    }
     resume = accept_paused_ && connections_.size() < options_.max_connections;
     if (resume) accept_paused_ = false;
   }
@@ -128,9 +145,14 @@ std::size_t Server::open_connections() const {
   return connections_.size();
 }
 
+std::vector<std::size_t> Server::connections_per_loop() const {
+  std::lock_guard lock(connections_mutex_);
+  return per_loop_;
+}
+
 void Server::close_idle_connections() {
   std::lock_guard lock(connections_mutex_);
-  for (const auto& connection : connections_) {
+  for (const auto& [connection, loop] : connections_) {
     // An upgraded connection is busy for its whole life; it closes in its own way.
     if (connection->close_upgraded()) continue;
     if (!connection->busy) connection->close_async();
@@ -139,7 +161,7 @@ void Server::close_idle_connections() {
 
 void Server::close_all_connections() {
   std::lock_guard lock(connections_mutex_);
-  for (const auto& connection : connections_) connection->close_async();
+  for (const auto& [connection, loop] : connections_) connection->close_async();
 }
 
 void Server::shutdown(std::chrono::milliseconds grace, std::function<void()> done) {
@@ -153,7 +175,7 @@ void Server::shutdown(std::chrono::milliseconds grace, std::function<void()> don
 
   // Poll until every connection is gone or the grace period ends; sessions see
   // `stopping_` and close after their current response.
-  auto timer = std::make_shared<net::steady_timer>(io_);
+  auto timer = std::make_shared<net::steady_timer>(loops_.first());
   const auto deadline = std::chrono::steady_clock::now() + grace;
   auto poll = std::make_shared<std::function<void()>>();
   *poll = [this, timer, deadline, poll, done = std::move(done), forced = false]() mutable {

@@ -1,6 +1,8 @@
 #pragma once
-// The HTTP/1.1 server: an acceptor coroutine and one coroutine per connection, each on
-// its own strand, on an io_context that the app runs with one thread per core.
+// The HTTP/1.1 server: an acceptor on the first event loop and one coroutine per
+// connection, served wholly on one loop (http/event_loops.hpp): each accepted
+// connection goes to the loop serving the fewest connections at that moment, and stays
+// there for its life.
 //
 // Lifetime: start() binds and accepts; shutdown() stops accepting, closes idle
 // keep-alive connections at once, asks upgraded (WebSocket) connections to close in
@@ -17,8 +19,10 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
+#include <vector>
 
+#include "http/event_loops.hpp"
 #include "http/log_throttle.hpp"
 #include "http/router.hpp"
 #include "telemetry/http/server_exchange.hpp"
@@ -54,42 +58,48 @@ class Connection;
 
 class Server {
  public:
-  Server(boost::asio::io_context& io, ServerOptions options, const Router& router,
-         telemetry::Tracer& tracer, const telemetry::logs::Logger& logger);
+  Server(EventLoops& loops, ServerOptions options, const Router& router, telemetry::Tracer& tracer,
+         const telemetry::logs::Logger& logger);
   ~Server();
 
   // Binds the listening socket and starts accepting. Returns the bound port (useful
   // with port 0). Throws std::system_error when the address cannot be bound.
   std::uint16_t start();
 
-  // Graceful stop; `done` runs on the io_context once every connection is closed.
+  // Graceful stop; `done` runs on the first loop once every connection is closed.
   void shutdown(std::chrono::milliseconds grace, std::function<void()> done);
 
   std::size_t open_connections() const;
+  // Open connections served by each loop, in the loops' order.
+  std::vector<std::size_t> connections_per_loop() const;
 
  private:
   void accept_loop();
+  std::size_t least_busy_loop() const;  // holds connections_mutex_
   void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
   void retry_accept_later();
   void forget(const std::shared_ptr<Connection>& connection);
   void close_idle_connections();
   void close_all_connections();
 
-  boost::asio::io_context& io_;
+  EventLoops& loops_;
   ServerOptions options_;
   const Router& router_;
   telemetry::Tracer& tracer_;
   const telemetry::logs::Logger& logger_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::atomic<bool> stopping_{false};
-  // On the acceptor's strand: the back-off timer and the throttled warnings.
+  // On the first loop, with the acceptor: the back-off timer and the throttled warnings.
   boost::asio::steady_timer accept_retry_;
   LogThrottle accept_failures_;
   LogThrottle cap_reached_;
 
   mutable std::mutex connections_mutex_;
-  std::unordered_set<std::shared_ptr<Connection>> connections_;
-  bool accept_paused_ = false;  // at max_connections; forget() resumes accepting
+  // Each open connection and the index of the loop serving it.
+  std::unordered_map<std::shared_ptr<Connection>, std::size_t> connections_;
+  std::vector<std::size_t> per_loop_;  // open connections of each loop
+  std::size_t next_loop_ = 0;          // the loop the pending accept hands its connection to
+  bool accept_paused_ = false;         // at max_connections; forget() resumes accepting
 };
 
 }  // namespace http

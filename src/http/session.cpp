@@ -204,9 +204,8 @@ constexpr std::size_t kKeptWireBytes = 8 * 1024;
 
 // Sends what the socket takes at once, without waiting (MSG_DONTWAIT). A response
 // usually fits the socket's send buffer: sent here, it spares the trip through the
-// scheduler, the connection's strand and the write timer that completing an
-// asynchronous write costs. "Would block" is not an error: the caller writes the rest
-// asynchronously.
+// scheduler and the write timer that completing an asynchronous write costs. "Would block" is not
+// an error: the caller writes the rest asynchronously.
 std::size_t send_now(net::ip::tcp::socket& socket, const std::array<net::const_buffer, 2>& buffers,
                      boost::system::error_code& ec) {
   std::array<iovec, 2> iov{};
@@ -330,7 +329,7 @@ net::awaitable<void> run_session(std::shared_ptr<Connection> connection, Session
 
     // What is already buffered is parsed first: the whole header block usually came
     // with the first read, and async_read_header would then complete without I/O but
-    // still through the scheduler and the strand.
+    // still through the scheduler.
     boost::system::error_code header_ec;
     std::size_t header_bytes = parser.put(buffer.data(), header_ec);
     buffer.consume(header_bytes);
