@@ -34,6 +34,7 @@ namespace {
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
+namespace beast_http = boost::beast::http;
 using tcp = net::ip::tcp;
 
 class SilentLog final : public telemetry::logs::Logger {
@@ -98,10 +99,12 @@ class Client {
 class ServerOnLoops : public ::testing::Test {
  protected:
   void SetUp() override {
-    router_.add(beast_http::verb::get, "/where", [this](http::Request&, const telemetry::Context&)
-                                                     -> net::awaitable<http::Response> {
-      co_return http::json_response(beast_http::status::ok, boost::json::string(names_.current()));
-    });
+    router_.add(
+        beast_http::verb::get, "/where",
+        [this](http::Request&, const telemetry::Context&) -> net::awaitable<http::Response> {
+          co_return http::json_response(beast_http::status::ok,
+                                        boost::json::string(names_.current()));
+        });
   }
 
   void start(std::size_t loops, std::size_t max_connections = 64) {
@@ -117,14 +120,14 @@ class ServerOnLoops : public ::testing::Test {
   // Graceful shutdown from the first loop, as the service does on SIGTERM; true when
   // the loops stopped within `wait`.
   bool shut_down(std::chrono::milliseconds grace, std::chrono::milliseconds wait) {
-    net::post(loops_->first(), [this, grace] {
-      server_->shutdown(grace, [this] { loops_->stop(); });
-    });
+    net::post(loops_->first(),
+              [this, grace] { server_->shutdown(grace, [this] { loops_->stop(); }); });
     return running_.wait_for(wait) == std::future_status::ready;
   }
 
   void TearDown() override {
-    if (running_.valid() && running_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+    if (running_.valid() &&
+        running_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
       loops_->stop();
       running_.wait();
     }
