@@ -19,10 +19,12 @@ EventLoops::EventLoops(std::size_t count) {
 
 EventLoops::~EventLoops() {
   guards_.clear();
-  // What is still queued on a loop belongs to that loop's connections (a connection is
-  // served, posted to and completed on its own loop), so the order does not matter;
-  // the first loop, which holds the acceptor's and the process's work, goes last.
-  while (!loops_.empty()) loops_.pop_back();
+  // The first loop goes first: what is still queued there (the acceptor's pending
+  // accept holds a socket already opened on the loop it was meant for) may belong to
+  // the others, while what a later loop holds belongs to that loop alone (a connection
+  // is served, posted to and completed on its own loop).
+  for (auto& loop : loops_) loop.reset();
+  loops_.clear();
 }
 
 void EventLoops::run() {

@@ -181,6 +181,17 @@ TEST_F(ServerOnLoops, ShutdownClosesIdleConnectionsOnEveryLoopAndStops) {
   for (auto& client : clients) EXPECT_TRUE(client->closed_by_server());
 }
 
+TEST_F(ServerOnLoops, ShutdownWithNoConnectionOpenStopsAtOnce) {
+  start(2);
+  {
+    Client client(port_);  // the next connection would go to the second loop
+    ASSERT_EQ(client.get("/where").first, 200u);
+  }
+  while (server_->open_connections() != 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ASSERT_TRUE(shut_down(std::chrono::seconds(5), std::chrono::seconds(2)));
+}
+
 TEST_F(ServerOnLoops, OneLoopServesEverythingAlone) {
   start(1);
   Client first(port_);
