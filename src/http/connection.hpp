@@ -8,6 +8,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <cstdint>
+#include <limits>
 #include <memory>
 #include <mutex>
 
@@ -21,6 +23,23 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   boost::beast::tcp_stream stream;
   std::atomic<bool> busy{false};
+
+  // While the connection waits for the first byte of its next request: when that wait
+  // ends unless a byte comes (steady_clock ticks); kNotIdle otherwise. The server's idle
+  // sweep closes the connection past it, so that the wait arms no timer of its own.
+  static constexpr std::int64_t kNotIdle = std::numeric_limits<std::int64_t>::max();
+  std::atomic<std::int64_t> idle_deadline{kNotIdle};
+
+  // On the connection's loop, from the idle sweep: closes the connection if it is still
+  // waiting for a request past its deadline (a request that came meanwhile wins).
+  void close_if_idle_past(std::int64_t now) {
+    boost::asio::post(stream.get_executor(), [self = shared_from_this(), now] {
+      if (self->idle_deadline.load(std::memory_order_relaxed) > now) return;
+      boost::system::error_code ignored;
+      self->stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+      self->stream.socket().close(ignored);
+    });
+  }
 
   // While `upgrade` serves the connection, shutdown goes through it. Safe from any
   // thread; the session detaches it before it is destroyed.

@@ -1,5 +1,7 @@
 #include "http/server.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -24,6 +26,10 @@ Server::Server(EventLoops& loops, ServerOptions options, const Router& router,
       accept_retry_(acceptor_.get_executor()),
       accept_failures_(options_.warning_interval),
       cap_reached_(options_.warning_interval),
+      idle_sweep_timer_(loops.first()),
+      // Idle connections close within a quarter of the idle timeout after it passes.
+      idle_sweep_(std::clamp(options_.idle_timeout / 4, std::chrono::milliseconds(10),
+                             std::chrono::milliseconds(1000))),
       per_loop_(loops.size(), 0) {}
 
 Server::~Server() = default;
@@ -37,7 +43,25 @@ std::uint16_t Server::start() {
   acceptor_.listen(net::socket_base::max_listen_connections);
   const std::uint16_t port = acceptor_.local_endpoint().port();
   accept_loop();
+  sweep_idle();
   return port;
+}
+
+void Server::sweep_idle() {
+  if (stopping_) return;
+  const std::int64_t now = std::chrono::steady_clock::now().time_since_epoch().count();
+  {
+    std::lock_guard lock(connections_mutex_);
+    for (const auto& [connection, loop] : connections_) {
+      if (connection->idle_deadline.load(std::memory_order_relaxed) <= now) {
+        connection->close_if_idle_past(now);
+      }
+    }
+  }
+  idle_sweep_timer_.expires_after(idle_sweep_);
+  idle_sweep_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) sweep_idle();
+  });
 }
 
 namespace {
@@ -170,6 +194,7 @@ void Server::shutdown(std::chrono::milliseconds grace, std::function<void()> don
     boost::system::error_code ignored;
     acceptor_.close(ignored);
     accept_retry_.cancel();
+    idle_sweep_timer_.cancel();
   });
   close_idle_connections();
 

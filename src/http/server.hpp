@@ -81,6 +81,7 @@ class Server {
   void forget(const std::shared_ptr<Connection>& connection);
   void close_idle_connections();
   void close_all_connections();
+  void sweep_idle();  // on the first loop, every idle_sweep_
 
   EventLoops& loops_;
   ServerOptions options_;
@@ -93,6 +94,8 @@ class Server {
   boost::asio::steady_timer accept_retry_;
   LogThrottle accept_failures_;
   LogThrottle cap_reached_;
+  boost::asio::steady_timer idle_sweep_timer_;
+  std::chrono::milliseconds idle_sweep_;
 
   mutable std::mutex connections_mutex_;
   // Each open connection and the index of the loop serving it.

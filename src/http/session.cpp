@@ -316,8 +316,12 @@ net::awaitable<void> run_session(std::shared_ptr<Connection> connection, Session
     // closed after idle_timeout, and shutdown can close it without losing a request.
     connection->busy = false;
     if (buffer.size() == 0) {
-      stream.expires_after(options.idle_timeout);
-      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+      // The server's idle sweep enforces idle_timeout (no timer armed per request).
+      const auto deadline = std::chrono::steady_clock::now() + options.idle_timeout;
+      connection->idle_deadline.store(deadline.time_since_epoch().count(),
+                                      std::memory_order_relaxed);
+      auto [ec, n] = co_await stream.socket().async_read_some(buffer.prepare(4096), use_tuple);
+      connection->idle_deadline.store(Connection::kNotIdle, std::memory_order_relaxed);
       if (ec) break;  // closed, idle timeout, or shut down
       buffer.commit(n);
     }

@@ -107,11 +107,13 @@ class ServerOnLoops : public ::testing::Test {
         });
   }
 
-  void start(std::size_t loops, std::size_t max_connections = 64) {
+  void start(std::size_t loops, std::size_t max_connections = 64,
+             std::chrono::milliseconds idle_timeout = std::chrono::seconds(60)) {
     loops_ = std::make_unique<http::EventLoops>(loops);
     http::ServerOptions options;
     options.port = 0;
     options.max_connections = max_connections;
+    options.idle_timeout = idle_timeout;
     server_ = std::make_unique<http::Server>(*loops_, options, router_, setup_.tracer(), log_);
     port_ = server_->start();
     running_ = std::async(std::launch::async, [this] { loops_->run(); });
@@ -190,6 +192,24 @@ TEST_F(ServerOnLoops, ShutdownWithNoConnectionOpenStopsAtOnce) {
   while (server_->open_connections() != 0)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   ASSERT_TRUE(shut_down(std::chrono::seconds(5), std::chrono::seconds(2)));
+}
+
+TEST_F(ServerOnLoops, IdleConnectionsCloseOnEveryLoopWhileBusyOnesStayOpen) {
+  start(2, 64, std::chrono::milliseconds(200));
+  Client idle_first(port_);
+  Client idle_second(port_);
+  Client busy(port_);
+  ASSERT_EQ(idle_first.get("/where").first, 200u);
+  ASSERT_EQ(idle_second.get("/where").first, 200u);
+  // A request every 50 ms for 600 ms: never idle for 200 ms, so never closed.
+  for (int i = 0; i < 12; ++i) {
+    ASSERT_EQ(busy.get("/where").first, 200u);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(idle_first.closed_by_server());
+  EXPECT_TRUE(idle_second.closed_by_server());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
 }
 
 TEST_F(ServerOnLoops, OneLoopServesEverythingAlone) {
