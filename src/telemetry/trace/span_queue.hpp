@@ -5,11 +5,12 @@
 // cache lines, so the queue is split into lanes, one per thread as far as they go; a
 // thread spills into the others only when its own is full, and a span is refused only
 // when the whole queue is (a lane that looks full is skipped without its lock, one
-// with room is waited for: a span is never refused because a lane was busy). Each lane is a ring of
-// preallocated entries. The export thread takes runs of entries and reads them where they lie:
-// until it gives them back, no producer writes them, and they still count against the bound. An
-// entry keeps its exported span until a producer reuses it, so span records go back to the pool on
-// the threads that end spans, never on the export thread.
+// with room is waited for: a span is never refused because a lane was busy). Each
+// lane is a ring of preallocated entries. The export thread takes runs of entries and
+// reads them where they lie: until it gives them back, no producer writes them, and
+// they still count against the bound. An entry keeps its exported span until a
+// producer reuses it, so span records go back to the pool on the threads that end
+// spans, never on the export thread.
 
 #include <atomic>
 #include <cstddef>
