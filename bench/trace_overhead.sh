@@ -26,7 +26,16 @@
 #   RB_PIN=1 to give the service core 0 to itself (BOARD_THREADS=1, BOARD_DB_THREADS=1)
 #   with wrk and the receivers on core 1 (see bench/lib/common.sh); unpinned, all share
 #   both cores and the ratio also counts the CPU that wrk and the receiver take,
-#   RB_BENCH_BUILD_DIR (default build/bench), RB_SINK_BIN (default: the sink in that tree).
+#   RB_BENCH_BUILD_DIR (default build/bench), RB_SINK_BIN (default: the sink in that tree),
+#   RB_TRACE_VIEW=off|on (default off: the built-in trace view off in every configuration,
+#   so that "off" is untraced as issue 19 defines it and the traced runs measure export
+#   alone; on leaves the view as the service defaults it),
+#   RB_BASE_BIN=PATH: a second binary (an older build) run in the same rounds right after
+#   each run of this one, in the off and on-light configurations (labels off-base and
+#   on-light-base), so that old and new are compared in one run; the summary then prints
+#   each binary's traced/untraced CPU ratio per round and their medians.
+# Every traced run's line ends with the service's exit totals (exported, dropped) and,
+# for on-light, the requests the sink received; the summary adds up the drops per configuration.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 rb_require
@@ -34,6 +43,10 @@ RB_ROUNDS=${RB_ROUNDS:-2}
 RB_TRACE_LIGHT=${RB_TRACE_LIGHT:-1}
 RB_TRACE_NODE=${RB_TRACE_NODE:-1}
 RB_TRACE_DOWN=${RB_TRACE_DOWN:-1}
+RB_TRACE_VIEW=${RB_TRACE_VIEW:-off}
+RB_BASE_BIN=${RB_BASE_BIN:-}
+if [ -n "$RB_BASE_BIN" ]; then [ -x "$RB_BASE_BIN" ] || rb_die "RB_BASE_BIN=$RB_BASE_BIN is not executable"; fi
+case $RB_TRACE_VIEW in off | on) ;; *) rb_die "RB_TRACE_VIEW must be off or on" ;; esac
 if [ "$RB_TRACE_LIGHT" = 1 ]; then rb_require_sink; fi
 receiver_dir=$rb_repo/tests/otlp-receiver
 if [ "$RB_TRACE_NODE" = 1 ]; then
@@ -47,7 +60,8 @@ fi
 # what is being measured.
 RB_BENCH_LOG=quiet
 
-echo "== trace_overhead: GET /api/boards/{id}, wrk -t$RB_THREADS -c$RB_CONNECTIONS -d${RB_DURATION}s, $RB_ROUNDS rounds, RB_PIN=$RB_PIN"
+echo "== trace_overhead: GET /api/boards/{id}, wrk -t$RB_THREADS -c$RB_CONNECTIONS -d${RB_DURATION}s, $RB_ROUNDS rounds, RB_PIN=$RB_PIN, trace view $RB_TRACE_VIEW"
+echo "binary: $RB_BENCH_BIN${RB_BASE_BIN:+; base: $RB_BASE_BIN}"
 rb_machine_summary
 
 summary=$rb_tmp/trace-summary
@@ -60,7 +74,7 @@ measure() {
   local label=$1
   shift
   run=$((run + 1))
-  rb_start_service "run$run" "$@"
+  rb_start_service "run$run" BOARD_TRACE_VIEW="$RB_TRACE_VIEW" "$@"
   if [ -z "$seeded" ]; then
     rb_seed
     seeded=1
@@ -79,10 +93,29 @@ measure() {
     totals="none logged; $RB_STOP; stderr: $(tail -c 300 "$rb_tmp/run$run.err" | tr '\n' ' ')"
   fi
   echo "$line export[$totals]${spans1:+ sink_before=$spans0 sink_after=$spans1}"
-  echo "$line round=$round" >>"$summary"
+  local dropped
+  dropped=$(sed -n 's/.*dropped=\([0-9]*\).*/\1/p' <<<"$totals" | head -1)
+  local received=""
+  if [ -n "$spans1" ]; then
+    received=$(python3 -c 'import json,sys; a=json.loads(sys.argv[1]); b=json.loads(sys.argv[2]); print(b["requests"]-a["requests"])' "$spans0" "$spans1" 2>/dev/null || true)
+  fi
+  echo "$line round=$round dropped=${dropped:-0}${received:+ sink_requests=$received}" >>"$summary"
 }
 
-run_off() { measure off OTEL_SDK_DISABLED=false; }
+# twice LABEL [service environment...]: this binary, then (with RB_BASE_BIN) the base one.
+twice() {
+  local label=$1
+  shift
+  measure "$label" "$@"
+  if [ -n "$RB_BASE_BIN" ]; then
+    local own=$RB_BENCH_BIN
+    RB_BENCH_BIN=$RB_BASE_BIN
+    measure "$label-base" "$@"
+    RB_BENCH_BIN=$own
+  fi
+}
+
+run_off() { twice off OTEL_SDK_DISABLED=false; }
 run_on() {
   [ "$RB_TRACE_NODE" = 1 ] || return 0
   rb_start_sidecar receiver node "$receiver_dir/receiver.mjs" --grpc-port 0 --http-port 0 --out /dev/null
@@ -93,7 +126,7 @@ run_on() {
 run_light() {
   [ "$RB_TRACE_LIGHT" = 1 ] || return 0
   rb_start_sidecar sink "$RB_SINK_BIN"
-  measure on-light OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$RB_SINK_GRPC" \
+  twice on-light OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$RB_SINK_GRPC" \
     OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_TRACES_SAMPLER=always_on
   rb_stop_sidecar
 }
@@ -127,7 +160,25 @@ import sys
 from summarize_runs import load, mean, print_table
 runs = load(sys.argv[1])
 base = runs.get("off")
-print_table(runs, "off", ["off", "on", "on-light", "down"])
+print_table(runs, "off", ["off", "on", "on-light", "down", "off-base", "on-light-base"])
+for label, rows in runs.items():
+    if label.startswith("on") or label == "down":
+        dropped = sum(int(r.get("dropped", 0)) for r in rows)
+        requests = sum(int(r["requests"]) for r in rows)
+        received = sum(int(r.get("sink_requests", 0)) for r in rows)
+        print(f"RB_TRACE_DROPS {label} dropped={dropped} sink_requests={received} "
+              f"requests={requests} max_rps={max(float(r['rps']) for r in rows):.0f}")
+# Each binary's traced/untraced CPU per request, per round and the median.
+for suffix in ("", "-base"):
+    off = {r["round"]: float(r["cpu_us_per_req"]) for r in runs.get("off" + suffix, [])}
+    on = {r["round"]: float(r["cpu_us_per_req"]) for r in runs.get("on-light" + suffix, [])}
+    ratios = sorted(on[k] / off[k] for k in on if k in off)
+    if ratios:
+        n = len(ratios)
+        median = (ratios[(n - 1) // 2] + ratios[n // 2]) / 2
+        listed = " ".join(f"{x:.3f}" for x in ratios)
+        print(f"RB_TRACE_CPU_RATIO binary={'base' if suffix else 'this'} median={median:.3f} "
+              f"rounds=[{listed}] target<=1.10 {'met' if median <= 1.10 else 'MISSED'}")
 # Per round: each traced run against the untraced run of the same round (machine drift
 # between rounds cancels out); the median of those is less moved by one bad run.
 base_by_round = {r["round"]: float(r["rps"]) for r in base or []}

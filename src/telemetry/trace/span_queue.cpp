@@ -41,26 +41,24 @@ bool SpanQueue::push(FinishedSpan span, std::string* staged) noexcept {
   // their counts.
   FinishedSpan exported;
   const std::size_t home = thread_number() % lanes_.size();
-  if (try_push(lanes_[home], span, staged, exported, /*wait=*/true)) return true;
-  // The home lane is full. Another thread's lane may have room, but one busy now is
-  // skipped rather than waited for: when the queue is full every span would otherwise
-  // take each lane's lock in turn only to be dropped, and the lanes' owners with it.
+  if (try_push(lanes_[home], span, staged, exported)) return true;
+  // The home lane is full: spill into another lane with room. A lane that looks full is
+  // skipped without taking its lock, so a full queue costs no lock past the home
+  // lane's; one with room is waited for, not skipped when its lock is busy (the other
+  // threads spill into the same lanes at the same moments, and a busy lock is not a
+  // full lane: skipping it dropped spans the queue had room for).
   for (std::size_t step = 1; step < lanes_.size(); ++step) {
     Lane& lane = lanes_[(home + step) % lanes_.size()];
-    if (try_push(lane, span, staged, exported, /*wait=*/false)) return true;
+    if (lane.used.load(std::memory_order_relaxed) >= lane.capacity) continue;
+    if (try_push(lane, span, staged, exported)) return true;
   }
   count_dropped();
   return false;
 }
 
 bool SpanQueue::try_push(Lane& lane, FinishedSpan& span, std::string* staged,
-                         FinishedSpan& exported, bool wait) noexcept {
-  std::unique_lock lock(lane.mutex, std::defer_lock);
-  if (wait) {
-    lock.lock();
-  } else if (!lock.try_lock()) {
-    return false;
-  }
+                         FinishedSpan& exported) noexcept {
+  std::lock_guard lock(lane.mutex);
   if (lane.closed || lane.queued + lane.in_flight >= lane.capacity) return false;
   QueuedSpan& entry = lane.entries[(lane.head + lane.queued) % lane.capacity];
   exported = std::move(entry.span);
@@ -74,6 +72,7 @@ bool SpanQueue::try_push(Lane& lane, FinishedSpan& span, std::string* staged,
   }
   ++lane.queued;
   ++lane.accepted;
+  lane.used.store(lane.queued + lane.in_flight, std::memory_order_relaxed);
   return true;
 }
 
@@ -145,6 +144,7 @@ void SpanQueue::release_taken() noexcept {
     Lane& lane = lanes_[run.lane];
     std::lock_guard lock(lane.mutex);
     lane.in_flight -= run.count;
+    lane.used.store(lane.queued + lane.in_flight, std::memory_order_relaxed);
   }
   runs_.clear();
   taken_.clear();

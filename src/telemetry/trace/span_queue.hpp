@@ -4,11 +4,13 @@
 // Threads that end spans at the same time would all fight over one lock and one set of
 // cache lines, so the queue is split into lanes, one per thread as far as they go; a
 // thread spills into the others only when its own is full, and a span is refused only
-// when the whole queue is. Each lane is a ring of preallocated entries. The export
-// thread takes runs of entries and reads them where they lie: until it gives them back,
-// no producer writes them, and they still count against the bound. An entry keeps its
-// exported span until a producer reuses it, so span records go back to the pool on
-// the threads that end spans, never on the export thread.
+// when the whole queue is (a lane that looks full is skipped without its lock, one
+// with room is waited for: a span is never refused because a lane was busy). Each
+// lane is a ring of preallocated entries. The export thread takes runs of entries and
+// reads them where they lie: until it gives them back, no producer writes them, and
+// they still count against the bound. An entry keeps its exported span until a
+// producer reuses it, so span records go back to the pool on the threads that end
+// spans, never on the export thread.
 
 #include <atomic>
 #include <cstddef>
@@ -71,6 +73,9 @@ class SpanQueue {
     std::size_t queued = 0;
     std::size_t in_flight = 0;
     std::size_t capacity = 0;  // queued + in_flight never exceed it
+    // queued + in_flight, written under the lock and read without it: a thread whose
+    // own lane is full skips the lanes that are full too without taking their locks.
+    std::atomic<std::size_t> used{0};
     std::uint64_t accepted = 0;
     std::atomic<std::uint64_t> dropped{0};  // counted without the lock
     bool closed = false;
@@ -82,10 +87,10 @@ class SpanQueue {
     std::size_t count;
   };
 
-  // Queues into `lane` if it has room (waiting for its lock, or only if it is free);
-  // `exported` receives the span the entry held before.
-  bool try_push(Lane& lane, FinishedSpan& span, std::string* staged, FinishedSpan& exported,
-                bool wait) noexcept;
+  // Queues into `lane` if it has room; `exported` receives the span the entry held
+  // before.
+  bool try_push(Lane& lane, FinishedSpan& span, std::string* staged,
+                FinishedSpan& exported) noexcept;
 
   std::vector<Lane> lanes_;
   // The export thread's: the batch being exported, and where each run of it came from.

@@ -342,6 +342,26 @@ TEST(BatchSpanProcessor, TheBoundHoldsForTheWholeQueueWhateverThreadEndsTheSpans
   EXPECT_EQ(stats.queue_size, 0u);
 }
 
+TEST(BatchSpanProcessor, ThreadsSpillingIntoTheSameLanesAtOnceLoseNothingWhileThereIsRoom) {
+  // Twice as many threads as lanes on a 2-core machine, so that threads share home
+  // lanes, fill them together and spill into the same other lanes at the same moments.
+  // Together they end exactly as many spans as the queue holds: a lane busy with
+  // another thread's span is not a full lane, and no span may be refused.
+  auto control = std::make_shared<ExporterControl>();
+  control->gate_open = false;
+  constexpr int kThreads = 8, kSpans = 250;
+  BatchSpanProcessor processor(std::make_unique<ControlledExporter>(control),
+                               config_of(kThreads * kSpans, kThreads * kSpans),
+                               [](std::string_view) {});
+  push_from_threads(processor, kThreads, kSpans);
+  const ProcessorStats stats = processor.stats();
+  EXPECT_EQ(stats.dropped, 0u);
+  EXPECT_EQ(stats.queued, std::uint64_t{kThreads * kSpans});
+  control->open_gate();
+  ASSERT_TRUE(processor.force_flush(SteadyClock::now() + 30s));
+  EXPECT_EQ(processor.stats().exported, std::uint64_t{kThreads * kSpans});
+}
+
 TEST(BatchSpanProcessor, OneThreadFillsTheWholeQueueNotJustItsLane) {
   auto control = std::make_shared<ExporterControl>();
   control->gate_open = false;
