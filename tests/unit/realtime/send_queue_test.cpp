@@ -53,7 +53,7 @@ TEST(SendQueue, CursorMovesQueuedInARowLeaveAsOneBatchFrame) {
   queue.push(text(R"({"type":"cursor.moved","x":1})"), 7);
   queue.push(text(R"({"type":"cursor.moved","x":2})"), 8);
   queue.push(text(R"({"type":"element.updated","seq":3})"));
-  queue.push(text(R"({"type":"cursor.moved","x":3})"), 7);
+  queue.push(text(R"({"type":"cursor.moved","x":3})"), 9);
   std::vector<std::string> frames;
   while (!queue.empty()) frames.push_back(*queue.pop_batched());
   EXPECT_EQ(frames, (std::vector<std::string>{
