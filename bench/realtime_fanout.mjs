@@ -6,6 +6,7 @@
 //
 //   node bench/realtime_fanout.mjs --url http://127.0.0.1:8080 --pid <service pid> \
 //        [--clients 100] [--cursors 20] [--cursor-rate 30] [--edit-rate 20] [--seconds 10]
+//        [--phase aligned|spread]   (aligned: the cursor timers fire together; spread: offset evenly)
 //
 // The service must run with BOARD_PASSWORD_HASH=min (it registers a user per client).
 // Prints one JSON object: messages delivered per second, p50/p99 send-to-receipt in
