@@ -6,6 +6,7 @@
 //
 //   node bench/realtime_fanout.mjs --url http://127.0.0.1:8080 --pid <service pid> \
 //        [--clients 100] [--cursors 20] [--cursor-rate 30] [--edit-rate 20] [--seconds 10]
+//        [--phase aligned|spread]   (aligned: the cursor timers fire together; spread: offset evenly)
 //
 // The service must run with BOARD_PASSWORD_HASH=min (it registers a user per client).
 // Prints one JSON object: messages delivered per second, p50/p99 send-to-receipt in
@@ -31,6 +32,7 @@ const cursorRate = Number(args["cursor-rate"] || 30);
 const editRate = Number(args["edit-rate"] || 20);
 const seconds = Number(args.seconds || 10);
 const pid = args.pid;
+const phase = args.phase || "aligned";
 
 async function api(method, path, body, token) {
   const response = await fetch(base + path, {
@@ -105,12 +107,13 @@ timers.push(setInterval(() => {
   }));
 }, 1000 / editRate));
 for (let c = 1; c <= cursorClients; c++) {
-  timers.push(setInterval(() => {
-    sockets[c].send(JSON.stringify({ type: "cursor.move", x: performance.now(), y: c }));
-  }, 1000 / cursorRate));
+  const move = () => sockets[c].send(JSON.stringify({ type: "cursor.move", x: performance.now(), y: c }));
+  const offset = phase === "spread" ? ((c - 1) * 1000) / cursorRate / cursorClients : 0;
+  timers.push(setTimeout(() => timers.push(setInterval(move, 1000 / cursorRate)), offset));
 }
 await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 timers.forEach(clearInterval);
+timers.forEach(clearTimeout);
 await new Promise((resolve) => setTimeout(resolve, 500));  // in-flight messages land
 measuring = false;
 const elapsed = (performance.now() - started) / 1000;

@@ -399,7 +399,7 @@ net::awaitable<void> Client::write_loop() {
       std::size_t batch = queue_.size();
       if (batch > 1) cork(true);
       for (; batch > 0 && !queue_.empty(); --batch) {
-        const Message message = queue_.pop();
+        const Message message = admitted_.cursors_batched ? queue_.pop_batched() : queue_.pop();
         auto [ec, n] = co_await ws_->async_write(net::buffer(*message), use_tuple);
         if (ec) co_return;
         ++messages_out_;

@@ -43,6 +43,7 @@ struct Admitted {
   domain::Id board_id = 0;
   std::optional<std::int64_t> since;  // nullopt: the client wants a snapshot
   std::string subprotocol;            // answered in the handshake; empty for none
+  bool cursors_batched = false;       // ?cursors=batched: queued moves go in one frame
   telemetry::SpanContext upgrade_span;
   std::string request_id;  // of the upgrade request
 };

@@ -19,6 +19,9 @@ constexpr char kPage[] = R"PAGE(<!doctype html>
           box-sizing: border-box; cursor: move; white-space: pre-wrap; overflow: hidden; }
   .cursor { position: absolute; pointer-events: none; font-size: 11px; color: #c2185b; }
   .hidden { display: none; }
+  #role { padding: 2px 8px; border-radius: 4px; background: #455a64; }
+  #role.viewer { background: #b71c1c; }
+  body.readonly .note { cursor: default; opacity: .85; }
 </style>
 </head>
 <body>
@@ -31,6 +34,7 @@ constexpr char kPage[] = R"PAGE(<!doctype html>
     <select id="board"></select> <button id="open">Open</button>
     <input id="name" placeholder="new board"> <button id="create">Create</button>
     <button id="add" disabled>Add note</button>
+    <span id="role" class="hidden"></span>
   </span>
   <span id="status">signed out</span>
 </header>
@@ -39,6 +43,7 @@ constexpr char kPage[] = R"PAGE(<!doctype html>
 "use strict";
 const $ = (id) => document.getElementById(id);
 let token = null, socket = null, boardId = null, lastSeq = null, counter = 0;
+let me = null, role = null;  // the signed-in username; the role on the open board
 const notes = new Map();    // element id -> {element, div}
 const cursors = new Map();  // connection id -> div
 
@@ -71,6 +76,7 @@ async function signIn(register) {
   try {
     if (register) await api("POST", "/api/auth/register", credentials);
     token = (await api("POST", "/api/auth/login", credentials)).token;
+    me = credentials.username.toLowerCase();
     $("login").classList.add("hidden");
     $("boards").classList.remove("hidden");
     $("status").textContent = `signed in as ${credentials.username}`;
@@ -82,6 +88,19 @@ async function listBoards(select) {
   const { boards } = await api("GET", "/api/boards?limit=100");
   $("board").innerHTML = boards.map((b) => `<option value="${b.id}">${b.name.replace(/</g, "&lt;")}</option>`).join("");
   if (select) $("board").value = select;
+}
+
+// A viewer sees the board and moves their cursor but cannot edit; the role changes
+// live when an owner demotes or promotes them (member.updated).
+const canEdit = () => role !== null && role !== "viewer";
+function setRole(next) {
+  role = next;
+  const readOnly = !canEdit();
+  document.body.classList.toggle("readonly", readOnly);
+  $("role").classList.remove("hidden");
+  $("role").classList.toggle("viewer", role === "viewer");
+  $("role").textContent = role === "viewer" ? "viewer: read-only" : role;
+  $("add").disabled = readOnly || !socket || socket.readyState !== 1;
 }
 
 function send(message) {
@@ -101,6 +120,7 @@ function show(element) {
     notes.set(element.id, note);
     drag(note);
     div.addEventListener("dblclick", () => {
+      if (!canEdit()) return;
       const text = prompt("Text", note.element.text);
       if (text !== null) send({ type: "element.update", element_id: element.id, patch: { version: note.element.version, text } });
     });
@@ -113,6 +133,7 @@ function show(element) {
 
 function drag(note) {
   note.div.addEventListener("pointerdown", (down) => {
+    if (!canEdit()) return;
     const start = { x: down.clientX, y: down.clientY, left: note.element.x, top: note.element.y };
     const move = (e) => { note.div.style.left = `${start.left + e.clientX - start.x}px`; note.div.style.top = `${start.top + e.clientY - start.y}px`; };
     const up = (e) => {
@@ -135,6 +156,10 @@ function receive(message) {
       break;
     case "element.created": case "element.updated": show(message.element); break;
     case "element.deleted": { const n = notes.get(message.element_id); if (n) { n.div.remove(); notes.delete(message.element_id); } break; }
+    case "cursor.moved.batch": message.moves.forEach(receive); break;
+    case "member.updated":
+      if (message.member.username.toLowerCase() === me) setRole(message.member.role);
+      break;
     case "cursor.moved": {
       let div = cursors.get(message.connection_id);
       if (!div) { div = document.createElement("div"); div.className = "cursor"; $("canvas").appendChild(div); cursors.set(message.connection_id, div); }
@@ -153,8 +178,11 @@ function open(id) {
   boardId = id;
   const since = lastSeq === null ? "" : `&since=${lastSeq}`;
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  socket = new WebSocket(`${scheme}://${location.host}/ws/boards/${id}?access_token=${encodeURIComponent(token)}${since}`);
-  socket.onopen = () => { $("status").textContent = `live on board ${id}`; $("add").disabled = false; };
+  socket = new WebSocket(`${scheme}://${location.host}/ws/boards/${id}?cursors=batched&access_token=${encodeURIComponent(token)}${since}`);
+  socket.onopen = () => {
+    $("status").textContent = `live on board ${id}`;
+    api("GET", `/api/boards/${id}`).then((board) => setRole(board.role)).catch((error) => report(error.message));
+  };
   socket.onmessage = (e) => receive(JSON.parse(e.data));
   socket.onclose = (e) => {
     $("add").disabled = true;

@@ -84,6 +84,17 @@ std::optional<std::int64_t> since_of(const http::Request& request) {
   return value;
 }
 
+// `cursors=batched`: the client takes the cursor moves queued for it as one
+// `cursor.moved.batch` frame (docs/realtime.md); absent: one frame per move.
+bool cursors_batched(const http::Request& request) {
+  const auto cursors = request.query_param("cursors");
+  if (!cursors) return false;
+  if (*cursors == "batched") return true;
+  if (*cursors == "single") return false;
+  throw http::ApiError(beast_http::status::bad_request, "bad_request",
+                       "cursors must be batched or single");
+}
+
 void check_origin(const Options& options, const http::Request& request) {
   const std::string_view origin = request.header(beast_http::field::origin);
   if (options.allowed_origins.empty() || origin.empty()) return;  // not a browser, or any
@@ -107,6 +118,7 @@ awaitable<std::unique_ptr<http::Upgrade>> upgrade_board(Services& services, http
   const auto board_id = api::path_id(request, "id", "board");
   Admitted admitted;
   admitted.since = since_of(request);
+  admitted.cursors_batched = cursors_batched(request);
   admitted.subprotocol = credentials.subprotocol;
   auto& sync = services.api.services.sync();
   admitted.user =

@@ -1,6 +1,7 @@
 #include "realtime/send_queue.hpp"
 
 #include <algorithm>
+#include <string_view>
 
 namespace realtime {
 
@@ -26,6 +27,24 @@ Message SendQueue::pop() {
   entries_.pop_front();
   bytes_ -= entry.message->size();
   return std::move(entry.message);
+}
+
+Message SendQueue::pop_batched() {
+  const bool cursor = entries_.front().cursor_sender != 0;
+  Message first = pop();
+  if (!cursor || entries_.empty() || entries_.front().cursor_sender == 0) return first;
+  // Each move is serialized once for the whole room; the batch only joins the texts.
+  constexpr std::string_view head = R"({"type":"cursor.moved.batch","moves":[)";
+  auto batch = std::make_shared<std::string>();
+  batch->reserve(head.size() + 2 + (first->size() + 1) * (entries_.size() + 1));
+  *batch += head;
+  *batch += *first;
+  while (!entries_.empty() && entries_.front().cursor_sender != 0) {
+    *batch += ',';
+    *batch += *pop();
+  }
+  *batch += "]}";
+  return batch;
 }
 
 }  // namespace realtime

@@ -24,6 +24,11 @@ class SendQueue {
   Push push(Message message, std::uint64_t cursor_sender = 0);
   // The oldest message; empty() must be false.
   Message pop();
+  // As pop(), but when the oldest message is a cursor update, the cursor updates
+  // queued right after it leave with it as one frame
+  // {"type":"cursor.moved.batch","moves":[...]} (a lone one stays as it is). Takes
+  // only what is queued: nothing waits for a batch to fill.
+  Message pop_batched();
 
   bool empty() const noexcept { return entries_.empty(); }
   std::size_t bytes() const noexcept { return bytes_; }

@@ -103,6 +103,42 @@ class Collaboration(RealtimeTestCase):
         self.assertEqual((moved["x"], moved["y"]), (5, 6))
         self.assertEqual(moved["username"], tokens["viewer_user"]["username"])
 
+    def test_a_client_that_asks_for_batches_gets_every_cursor_move_in_order(self):
+        board, tokens = self.fresh_board()
+        self.assertEqual(
+            self.ws.open("bad", board["id"], tokens["owner"], query="cursors=many")["status"], 400)
+        self.join("reader", board["id"], tokens["owner"], query="cursors=batched")
+        self.join("plain", board["id"], tokens["viewer"])
+        self.join("mover", board["id"], tokens["editor"])
+        self.ws.wait_type("reader", "snapshot")
+        self.ws.send_many([("mover", {"type": "cursor.move", "x": i, "y": 0}) for i in range(20)]
+                          + [("mover", {"type": "ping", "id": "done"})])
+        self.ws.wait_type("mover", "pong")
+
+        def moves(name):
+            def unpacked():
+                out = []
+                for m in self.ws.messages(name):
+                    if m.get("type") == "cursor.moved":
+                        out.append(m)
+                    elif m.get("type") == "cursor.moved.batch":
+                        self.assertGreater(len(m["moves"]), 1)  # a lone move is not wrapped
+                        out.extend(m["moves"])
+                return out
+            deadline = time.monotonic() + 5
+            while not any(m["x"] == 19 for m in unpacked()) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            return unpacked()
+
+        # Moves queued behind each other may be coalesced per sender (only the latest
+        # position matters), never reordered; the last one always arrives.
+        for name in ("reader", "plain"):
+            xs = [m["x"] for m in moves(name) if m["user_id"] == tokens["editor_user"]["id"]]
+            self.assertEqual(xs, sorted(xs))
+            self.assertEqual(xs[-1], 19)
+        self.assertFalse(any(m.get("type") == "cursor.moved.batch"
+                             for m in self.ws.messages("plain")))
+
     def test_invalid_messages_answer_error_and_the_connection_stays(self):
         board, tokens = self.fresh_board()
         self.join("a", board["id"], tokens["editor"])

@@ -47,5 +47,24 @@ TEST(SendQueue, OverTheBoundThePushFailsAndNothingIsLostSilently) {
   EXPECT_EQ(drain(queue), (std::vector<std::string>{"12345678", "c2"}));
 }
 
+TEST(SendQueue, CursorMovesQueuedInARowLeaveAsOneBatchFrame) {
+  SendQueue queue(1000);
+  queue.push(text(R"({"type":"presence.joined"})"));
+  queue.push(text(R"({"type":"cursor.moved","x":1})"), 7);
+  queue.push(text(R"({"type":"cursor.moved","x":2})"), 8);
+  queue.push(text(R"({"type":"element.updated","seq":3})"));
+  queue.push(text(R"({"type":"cursor.moved","x":3})"), 9);
+  std::vector<std::string> frames;
+  while (!queue.empty()) frames.push_back(*queue.pop_batched());
+  EXPECT_EQ(frames, (std::vector<std::string>{
+                        R"({"type":"presence.joined"})",
+                        R"({"type":"cursor.moved.batch","moves":[{"type":"cursor.moved","x":1},)"
+                        R"({"type":"cursor.moved","x":2}]})",
+                        R"({"type":"element.updated","seq":3})",
+                        R"({"type":"cursor.moved","x":3})",  // alone: not wrapped
+                    }));
+  EXPECT_EQ(queue.bytes(), 0u);
+}
+
 }  // namespace
 }  // namespace realtime
