@@ -51,7 +51,7 @@ EOF
 case " $RB_CREATE_CONFIGS " in *" traced "*) rb_start_sidecar sink "$RB_SINK_BIN" ;; esac
 
 summary=()
-configs=($RB_CREATE_CONFIGS)
+read -ra configs <<<"$RB_CREATE_CONFIGS"
 for round in $(seq "$RB_ROUNDS"); do
   order=("${configs[@]}")
   if [ $((round % 2)) = 0 ]; then

@@ -29,7 +29,8 @@
 #   RB_PEERS (default "node rust"; also rust-hop), RB_PEER_ROUTES (untraced routes,
 #   default "board element_list"), RB_LIST_ELEMENTS (elements on the seeded board,
 #   default 20), RB_BENCH_BIN, RB_PIN=1 (see bench/lib/common.sh; the peers get the
-#   service's core and the Rust peer one worker thread).
+#   service's core and the Rust peer one worker thread), PEER_THREADS (the Rust peer's
+#   tokio workers, default one per core).
 # Needs node and npm (the Node peer's dependencies are installed with `npm ci`); for the
 # Rust peer, Debian's cargo and rustc and the librust-*-dev crates it names (installed
 # with apt when missing), built offline against /usr/share/cargo/registry
@@ -183,14 +184,15 @@ summary=()
 for config in $RB_PEER_CONFIGS; do
   peer_env=()
   servers=(ours)
-  routes=($RB_PEER_ROUTES)
+  read -ra routes <<<"$RB_PEER_ROUTES"
   if [ "$config" = traced ]; then
     rb_start_sidecar "sink-$config" "$RB_SINK_BIN"
     peer_env=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$RB_SINK_GRPC")
     case " $RB_PEERS " in *" node "*) servers+=(node) ;; esac
     routes=(board)
   elif [ "$config" = off ]; then
-    servers+=($RB_PEERS)
+    read -ra peers <<<"$RB_PEERS"
+    servers+=("${peers[@]}")
   else
     rb_die "unknown configuration '$config' (off or traced)"
   fi
@@ -248,7 +250,7 @@ EOF
   if [ "$config" = traced ]; then
     echo "ours export totals: $(rb_export_totals "ours-$config")"
     if [ -f "$rb_tmp/node.out" ]; then
-      echo "$(grep '^peer export totals' "$rb_tmp/node.out" || echo "node export totals: none printed")"
+      grep '^peer export totals' "$rb_tmp/node.out" || echo "node export totals: none printed"
     fi
     rb_stop_sidecar
   fi
