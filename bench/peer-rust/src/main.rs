@@ -75,7 +75,10 @@ fn open(path: &str) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
-fn with_db<T>(path: &str, work: impl FnOnce(&Connection) -> Result<T, ApiError>) -> Result<T, ApiError> {
+fn with_db<T>(
+    path: &str,
+    work: impl FnOnce(&Connection) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
     DB.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -102,7 +105,13 @@ struct ApiError {
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, message: &'static str) -> Self {
-        ApiError { status, code, message, bearer_hint: false, details: Vec::new() }
+        ApiError {
+            status,
+            code,
+            message,
+            bearer_hint: false,
+            details: Vec::new(),
+        }
     }
     fn unauthorized(message: &'static str) -> Self {
         let mut error = ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message);
@@ -113,13 +122,21 @@ impl ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
     }
     fn invalid(message: &'static str, details: Vec<FieldError>) -> Self {
-        let mut error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", message);
+        let mut error = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            message,
+        );
         error.details = details;
         error
     }
     fn internal(error: impl fmt::Display) -> Self {
         eprintln!("internal error: {}", error);
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error")
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error",
+        )
     }
 }
 
@@ -208,7 +225,11 @@ fn date_of(days: i64) -> (i64, i64, i64) {
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_from_march = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 };
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
     let year = year_of_era + era * 400 + if month <= 2 { 1 } else { 0 };
     (year, month, day)
 }
@@ -267,7 +288,10 @@ fn decode_cursor(cursor: &str) -> Option<(i64, i64)> {
     let mut plain = Vec::with_capacity(cursor.len() / 2);
     for pair in cursor.as_bytes().chunks(2) {
         let text = std::str::from_utf8(pair).ok()?;
-        if text.bytes().any(|c| !matches!(c, b'0'..=b'9' | b'a'..=b'f')) {
+        if text
+            .bytes()
+            .any(|c| !matches!(c, b'0'..=b'9' | b'a'..=b'f'))
+        {
             return None;
         }
         plain.push(u8::from_str_radix(text, 16).ok()?);
@@ -303,21 +327,28 @@ enum Answer {
 }
 
 fn now_millis() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 fn bearer_token(authorization: Option<&[u8]>) -> Result<&str, ApiError> {
     let value = match authorization {
         Some(value) if !value.is_empty() => value,
         _ => {
-            let mut error = ApiError::unauthorized("this request needs Authorization: Bearer <token>");
+            let mut error =
+                ApiError::unauthorized("this request needs Authorization: Bearer <token>");
             error.bearer_hint = false;
             return Err(error);
         }
     };
-    let scheme_matches = value.len() > 6 && value[6] == b' ' && value[..6].eq_ignore_ascii_case(b"bearer");
+    let scheme_matches =
+        value.len() > 6 && value[6] == b' ' && value[..6].eq_ignore_ascii_case(b"bearer");
     if !scheme_matches {
-        return Err(ApiError::unauthorized("the Authorization header must use the Bearer scheme"));
+        return Err(ApiError::unauthorized(
+            "the Authorization header must use the Bearer scheme",
+        ));
     }
     let token = std::str::from_utf8(&value[7..])
         .map_err(|_| ApiError::unauthorized("missing, invalid or expired token"))?
@@ -386,7 +417,10 @@ fn board_read(conn: &Connection, token: &str, board_id: i64) -> Result<Answer, A
         })
         .optional()?;
     let board = board.ok_or_else(|| ApiError::not_found("board not found"))?;
-    Ok(Answer::Json(StatusCode::OK, serde_json::to_vec(&board).map_err(ApiError::internal)?))
+    Ok(Answer::Json(
+        StatusCode::OK,
+        serde_json::to_vec(&board).map_err(ApiError::internal)?,
+    ))
 }
 
 struct Page {
@@ -397,7 +431,10 @@ struct Page {
 /// `limit` and `cursor` from the query, checked before authentication as the service
 /// does (api::read_page); the limit's range is checked after it (validation::check_page).
 fn read_page(query: Option<&str>) -> Result<Page, ApiError> {
-    let mut page = Page { limit: PAGE_LIMIT_DEFAULT, after: (i64::MIN, i64::MIN) };
+    let mut page = Page {
+        limit: PAGE_LIMIT_DEFAULT,
+        after: (i64::MIN, i64::MIN),
+    };
     let mut errors = Vec::new();
     for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -406,7 +443,10 @@ fn read_page(query: Option<&str>) -> Result<Page, ApiError> {
                 Some(limit) => page.limit = limit,
                 None => errors.push(FieldError {
                     field: "limit",
-                    message: format!("must be a decimal integer, not '{}'", &value[..value.len().min(32)]),
+                    message: format!(
+                        "must be a decimal integer, not '{}'",
+                        &value[..value.len().min(32)]
+                    ),
                 }),
             },
             "cursor" => match decode_cursor(value) {
@@ -429,12 +469,20 @@ fn read_page(query: Option<&str>) -> Result<Page, ApiError> {
     Ok(page)
 }
 
-fn element_list(conn: &Connection, token: &str, board_id: i64, page: Page) -> Result<Answer, ApiError> {
+fn element_list(
+    conn: &Connection,
+    token: &str,
+    board_id: i64,
+    page: Page,
+) -> Result<Answer, ApiError> {
     let user_id = authenticate(conn, token)?;
     if page.limit < 1 || page.limit > PAGE_LIMIT_MAX {
         return Err(ApiError::invalid(
             "the request has invalid fields",
-            vec![FieldError { field: "limit", message: format!("must be between 1 and {}", PAGE_LIMIT_MAX) }],
+            vec![FieldError {
+                field: "limit",
+                message: format!("must be between 1 and {}", PAGE_LIMIT_MAX),
+            }],
         ));
     }
     let role: Option<String> = conn
@@ -477,8 +525,14 @@ fn element_list(conn: &Connection, token: &str, board_id: i64, page: Page) -> Re
             updated_at: Time(row.get(14)?),
         });
     }
-    let body = ElementPage { elements, next_cursor };
-    Ok(Answer::Json(StatusCode::OK, serde_json::to_vec(&body).map_err(ApiError::internal)?))
+    let body = ElementPage {
+        elements,
+        next_cursor,
+    };
+    Ok(Answer::Json(
+        StatusCode::OK,
+        serde_json::to_vec(&body).map_err(ApiError::internal)?,
+    ))
 }
 
 fn route(call: &Call, db_path: &str) -> Answer {
@@ -502,7 +556,11 @@ fn route_or_fail(call: &Call, db_path: &str) -> Result<Answer, ApiError> {
         Some(_) => return Err(ApiError::not_found("no such route")),
     };
     if call.method != Method::GET {
-        return Err(ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "method not allowed"));
+        return Err(ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "method not allowed",
+        ));
     }
     let token = bearer_token(call.authorization.as_deref())?;
     let board_id = path_id(id_text)?;
@@ -522,11 +580,27 @@ fn respond(answer: Answer, request_id: String) -> Response<Body> {
     let (status, body, bearer_hint) = match answer {
         Answer::Json(status, body) => (status, body, false),
         Answer::Error(error) => {
-            let details = error.details.iter().map(|d| DetailJson { field: d.field, message: &d.message }).collect();
+            let details = error
+                .details
+                .iter()
+                .map(|d| DetailJson {
+                    field: d.field,
+                    message: &d.message,
+                })
+                .collect();
             let body = ErrorBody {
-                error: ErrorFields { code: error.code, message: error.message, request_id: &request_id, details },
+                error: ErrorFields {
+                    code: error.code,
+                    message: error.message,
+                    request_id: &request_id,
+                    details,
+                },
             };
-            (error.status, serde_json::to_vec(&body).unwrap_or_default(), error.bearer_hint)
+            (
+                error.status,
+                serde_json::to_vec(&body).unwrap_or_default(),
+                error.bearer_hint,
+            )
         }
     };
     let mut response = Response::new(Body::from(body));
@@ -551,7 +625,10 @@ async fn handle(request: Request<Body>, config: Arc<Config>) -> Result<Response<
         method: request.method().clone(),
         path: request.uri().path().to_string(),
         query: request.uri().query().map(str::to_string),
-        authorization: request.headers().get(AUTHORIZATION).map(|v| v.as_bytes().to_vec()),
+        authorization: request
+            .headers()
+            .get(AUTHORIZATION)
+            .map(|v| v.as_bytes().to_vec()),
     };
     let answer = if config.hop {
         let moved = config.clone();
@@ -575,9 +652,15 @@ fn main() {
         eprintln!("PEER_DB (the service's SQLite database) is required");
         std::process::exit(2);
     }
-    let port: u16 = env_or("PEER_PORT", "0").parse().expect("PEER_PORT must be a port number");
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let threads: usize = env_or("PEER_THREADS", &cores.to_string()).parse().expect("PEER_THREADS must be a number");
+    let port: u16 = env_or("PEER_PORT", "0")
+        .parse()
+        .expect("PEER_PORT must be a port number");
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let threads: usize = env_or("PEER_THREADS", &cores.to_string())
+        .parse()
+        .expect("PEER_THREADS must be a number");
     let hop = env_or("PEER_DB_HOP", "0") == "1";
     let config = Arc::new(Config { db_path, hop });
 
@@ -588,16 +671,29 @@ fn main() {
         .expect("tokio runtime");
     runtime.block_on(async move {
         let listener = std::net::TcpListener::bind(("127.0.0.1", port)).expect("bind");
-        listener.set_nonblocking(true).expect("non-blocking listener");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
         let bound = listener.local_addr().expect("local address").port();
         let make_service = make_service_fn(move |_connection| {
             let config = config.clone();
-            async move { Ok::<_, Infallible>(service_fn(move |request| handle(request, config.clone()))) }
+            async move {
+                Ok::<_, Infallible>(service_fn(move |request| handle(request, config.clone())))
+            }
         });
-        let server = Server::from_tcp(listener).expect("listener").tcp_nodelay(true).serve(make_service);
+        let server = Server::from_tcp(listener)
+            .expect("listener")
+            .tcp_nodelay(true)
+            .serve(make_service);
         let mut terminate =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
-        println!("ready port={} threads={} db_hop={}", bound, threads, if hop { 1 } else { 0 });
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .expect("SIGTERM handler");
+        println!(
+            "ready port={} threads={} db_hop={}",
+            bound,
+            threads,
+            if hop { 1 } else { 0 }
+        );
         let _ = std::io::stdout().flush();
         let stopping = server.with_graceful_shutdown(async move {
             terminate.recv().await;
