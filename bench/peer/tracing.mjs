@@ -53,7 +53,7 @@ export function startTracing(endpoint) {
           "http.request.method": request.method,
           "url.path": request.url.split("?", 1)[0],
           "url.scheme": "http",
-          "http.route": "/api/boards/{id}",
+          "http.route": name.slice(name.indexOf(" ") + 1),
           "server.address": socket.localAddress,
           "server.port": socket.localPort,
           "client.address": socket.remoteAddress,
