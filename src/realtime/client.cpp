@@ -545,8 +545,8 @@ net::awaitable<void> Client::create_once(const ClientMessage& message,
   const std::string key = std::to_string(board) + ":" + boost::json::serialize(message.id);
   Hub& hub = services_.hub;
   for (;;) {
-    // The first create's end wakes this strand; it cannot run before the wait below
-    // starts, since both happen on this strand with no suspension between them.
+    // The first create's end wakes this loop; it cannot run before the wait below
+    // starts, since both happen on this loop with no suspension between them.
     auto settled = std::make_shared<net::steady_timer>(ws_->get_executor(),
                                                        net::steady_timer::time_point::max());
     auto claimed = hub.claim(user, key, [settled, executor = ws_->get_executor()] {

@@ -3,7 +3,7 @@
 // the board's room, sends the snapshot or the events the client missed, then reads
 // messages (each under its own SERVER span, linked to the upgrade's span) and writes
 // from a bounded queue, until either side closes. Everything runs on the
-// connection's strand; the hub reaches it through Peer from any thread.
+// connection's event loop; the hub reaches it through Peer from any thread.
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -80,7 +80,7 @@ class Client final : public Peer, public std::enable_shared_from_this<Client> {
   void handle_cursor(const ClientMessage& message);
 
   // What the hub hands over from any thread waits in the inbox; one post per batch
-  // moves it to the strand, however many messages arrive meanwhile.
+  // moves it to the event loop, however many messages arrive meanwhile.
   struct Inbound {
     std::int64_t seq = 0;  // nonzero: a board event
     Message message;
@@ -91,7 +91,7 @@ class Client final : public Peer, public std::enable_shared_from_this<Client> {
   // Small frames written back to back leave in as few packets as possible.
   void cork(bool on) noexcept;
 
-  // On the strand.
+  // On the connection's event loop.
   void enqueue(Message message, std::uint64_t cursor_sender = 0);
   void send(const boost::json::object& message) {
     enqueue(std::make_shared<std::string>(to_text(message)));
@@ -115,7 +115,7 @@ class Client final : public Peer, public std::enable_shared_from_this<Client> {
   std::mutex inbox_mutex_;
   std::vector<Inbound> inbox_;     // guarded by inbox_mutex_
   bool drain_posted_ = false;      // guarded by inbox_mutex_
-  std::vector<Inbound> draining_;  // on the strand; keeps its capacity between batches
+  std::vector<Inbound> draining_;  // on the event loop; keeps its capacity between batches
   bool corked_ = false;
 
   boost::json::array present_;            // who was in the room on joining

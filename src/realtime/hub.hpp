@@ -4,7 +4,7 @@
 // alike); the hub fans it out under a PRODUCER span whose traceparent travels in
 // the message. Presence and cursor updates are relayed between the peers of a room
 // and never stored. Thread-safe: publishers run on the database threads, peers on
-// their own strands.
+// their own connections' event loops.
 //
 // Scale-out seam: a publisher that forwards events to other instances can sit
 // beside this one (domain::BoardEventPublisher); nothing here assumes one process

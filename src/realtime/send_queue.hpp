@@ -3,7 +3,7 @@
 // queued one from the same sender (only the latest position matters), so a reader
 // that falls behind gets fewer cursor frames first; when the queue is still over its
 // bound the push fails and the caller closes the connection. Board events are never
-// dropped nor reordered. Not thread-safe: the connection's strand owns it.
+// dropped nor reordered. Not thread-safe: the connection's event loop owns it.
 
 #include <cstddef>
 #include <cstdint>
