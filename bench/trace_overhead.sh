@@ -158,6 +158,12 @@ echo "-- summary (mean over runs; ratio = traced / untraced)"
 PYTHONPATH="$(dirname "$0")/lib" python3 - "$summary" <<'EOF'
 import sys
 from summarize_runs import load, mean, print_table
+
+
+def median_of(sorted_values):
+    n = len(sorted_values)
+    return (sorted_values[(n - 1) // 2] + sorted_values[n // 2]) / 2
+
 runs = load(sys.argv[1])
 base = runs.get("off")
 print_table(runs, "off", ["off", "on", "on-light", "down", "off-base", "on-light-base"])
@@ -174,8 +180,7 @@ for suffix in ("", "-base"):
     on = {r["round"]: float(r["cpu_us_per_req"]) for r in runs.get("on-light" + suffix, [])}
     ratios = sorted(on[k] / off[k] for k in on if k in off)
     if ratios:
-        n = len(ratios)
-        median = (ratios[(n - 1) // 2] + ratios[n // 2]) / 2
+        median = median_of(ratios)
         listed = " ".join(f"{x:.3f}" for x in ratios)
         print(f"RB_TRACE_CPU_RATIO binary={'base' if suffix else 'this'} median={median:.3f} "
               f"rounds=[{listed}] target<=1.10 {'met' if median <= 1.10 else 'MISSED'}")
@@ -190,8 +195,7 @@ for label, rows in runs.items():
     per_round = sorted(float(row["rps"]) / base_by_round[row["round"]]
                        for row in rows if row["round"] in base_by_round)
     if per_round:
-        n = len(per_round)
-        median = (per_round[(n - 1) // 2] + per_round[n // 2]) / 2
+        median = median_of(per_round)
         listed = " ".join(f"{x:.3f}" for x in per_round)
         print(f"RB_TRACE_ROUND_RATIOS {label} median={median:.3f} rounds=[{listed}] "
               f"target>=0.95 {'met' if median >= 0.95 else 'MISSED'}")
