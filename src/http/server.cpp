@@ -94,7 +94,6 @@ void Server::accept_loop() {
     open = connections_.size();
     accept_paused_ = open >= options_.max_connections;
     loop = least_busy_loop();
-    next_loop_ = loop;
   }
   if (open >= options_.max_connections) {
     if (const auto count = cap_reached_.occurred(std::chrono::steady_clock::now())) {
@@ -107,12 +106,12 @@ void Server::accept_loop() {
   // The accepted socket belongs to the chosen loop from the start: its reads, writes
   // and timers never run anywhere else.
   acceptor_.async_accept(loops_.loop(loop),
-                         [this](boost::system::error_code ec, tcp::socket socket) {
-                           on_accept(ec, std::move(socket));
+                         [this, loop](boost::system::error_code ec, tcp::socket socket) {
+                           on_accept(ec, std::move(socket), loop);
                          });
 }
 
-void Server::on_accept(boost::system::error_code ec, tcp::socket socket) {
+void Server::on_accept(boost::system::error_code ec, tcp::socket socket, std::size_t loop) {
   if (ec == net::error::operation_aborted || stopping_) return;
   if (ec) {
     if (const auto count = accept_failures_.occurred(std::chrono::steady_clock::now())) {
@@ -134,8 +133,8 @@ void Server::on_accept(boost::system::error_code ec, tcp::socket socket) {
   auto connection = std::make_shared<Connection>(std::move(socket));
   {
     std::lock_guard lock(connections_mutex_);
-    connections_.emplace(connection, next_loop_);
-    ++per_loop_[next_loop_];
+    connections_.emplace(connection, loop);
+    ++per_loop_[loop];
   }
   SessionSettings settings{options_, router_, tracer_, logger_, options_.exchange, stopping_};
   net::co_spawn(connection->stream.get_executor(), run_session(connection, settings),

@@ -76,7 +76,9 @@ class Server {
  private:
   void accept_loop();
   std::size_t least_busy_loop() const;  // holds connections_mutex_
-  void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+  // `loop`: the index of the loop the socket was accepted onto.
+  void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket,
+                 std::size_t loop);
   void retry_accept_later();
   void forget(const std::shared_ptr<Connection>& connection);
   void close_idle_connections();
@@ -101,7 +103,6 @@ class Server {
   // Each open connection and the index of the loop serving it.
   std::unordered_map<std::shared_ptr<Connection>, std::size_t> connections_;
   std::vector<std::size_t> per_loop_;  // open connections of each loop
-  std::size_t next_loop_ = 0;          // the loop the pending accept hands its connection to
   bool accept_paused_ = false;         // at max_connections; forget() resumes accepting
 };
 

@@ -204,8 +204,8 @@ constexpr std::size_t kKeptWireBytes = 8 * 1024;
 
 // Sends what the socket takes at once, without waiting (MSG_DONTWAIT). A response
 // usually fits the socket's send buffer: sent here, it spares the trip through the
-// scheduler and the write timer that completing an asynchronous write costs. "Would block" is not
-// an error: the caller writes the rest asynchronously.
+// scheduler and the write timer that completing an asynchronous write costs. "Would
+// block" is not an error: the caller writes the rest asynchronously.
 std::size_t send_now(net::ip::tcp::socket& socket, const std::array<net::const_buffer, 2>& buffers,
                      boost::system::error_code& ec) {
   std::array<iovec, 2> iov{};

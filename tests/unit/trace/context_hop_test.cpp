@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -15,47 +16,63 @@
 namespace telemetry {
 namespace {
 
+// Two threads with a queue each. A task posted from one of them runs on the other, so
+// every step of a request changes threads, however the scheduler runs them (one thread
+// taking every task would leave nothing to test); posts from outside alternate.
 class TwoThreadPool {
  public:
   TwoThreadPool() {
-    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { work(); });
+    for (std::size_t i = 0; i < 2; ++i) threads_.emplace_back([this, i] { work(i); });
   }
   ~TwoThreadPool() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
+    for (auto& queue : queues_) {
+      {
+        std::lock_guard lock(queue.mutex);
+        queue.stopping = true;
+      }
+      queue.ready.notify_all();
     }
-    ready_.notify_all();
     for (auto& thread : threads_) thread.join();
   }
   void post(std::function<void()> task) {
+    const std::size_t target = current_ < 2 ? 1 - current_ : (outside_posts_++ % 2);
+    Queue& queue = queues_[target];
     {
-      std::lock_guard lock(mutex_);
-      tasks_.push_back(std::move(task));
+      std::lock_guard lock(queue.mutex);
+      queue.tasks.push_back(std::move(task));
     }
-    ready_.notify_one();
+    queue.ready.notify_one();
   }
 
  private:
-  void work() {
+  struct Queue {
+    std::mutex mutex;
+    std::condition_variable ready;
+    std::deque<std::function<void()>> tasks;
+    bool stopping = false;
+  };
+  void work(std::size_t index) {
+    current_ = index;
+    Queue& queue = queues_[index];
     for (;;) {
       std::function<void()> task;
       {
-        std::unique_lock lock(mutex_);
-        ready_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
-        if (tasks_.empty()) return;
-        task = std::move(tasks_.front());
-        tasks_.pop_front();
+        std::unique_lock lock(queue.mutex);
+        queue.ready.wait(lock, [&] { return queue.stopping || !queue.tasks.empty(); });
+        if (queue.tasks.empty()) return;
+        task = std::move(queue.tasks.front());
+        queue.tasks.pop_front();
       }
       task();
     }
   }
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<std::function<void()>> tasks_;
-  bool stopping_ = false;
+  static thread_local std::size_t current_;  // this thread's queue; 2 outside the pool
+  std::array<Queue, 2> queues_;
+  std::size_t outside_posts_ = 0;  // only the test's own thread posts from outside
   std::vector<std::thread> threads_;
 };
+
+thread_local std::size_t TwoThreadPool::current_ = 2;
 
 struct Request {
   Span root;
