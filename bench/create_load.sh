@@ -15,20 +15,32 @@
 # traced/untraced ratios, and the service's "span export totals" of the traced runs.
 #
 #   bench/create_load.sh
+# Also per run: the writer's group totals the service logs at exit (groups, writes per
+# group; builds that log them), and per thread of the service its CPU µs, voluntary
+# context switches (wake-ups) and involuntary ones (preemptions) per create
+# (/proc/PID/task/*; the writer thread is named db-writer).
 # Environment: RB_ROUNDS, RB_DURATION, RB_THREADS/RB_CONNECTIONS (as bench/http_load.sh),
 #   RB_CREATE_CONFIGS (default "off traced"), RB_BENCH_BIN, RB_SINK_BIN, RB_PIN=1 (see
 #   bench/lib/common.sh). The element cap is raised (BOARD_MAX_ELEMENTS_PER_BOARD,
 #   default here 10000000) so that a run's creates stay under it.
+#   RB_BASE_BIN=PATH: a second binary (an older build) run in every configuration of
+#   every round right after this one (labels CONFIG-base), so that old and new are
+#   compared in one run; each round then also prints new/base ratios per configuration.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 RB_ROUNDS=${RB_ROUNDS:-3}
 RB_CREATE_CONFIGS=${RB_CREATE_CONFIGS:-off traced}
 RB_BENCH_LOG=quiet
+RB_QUIET_LOG_LEVEL="warn,app=info,telemetry=info,storage=info"
+RB_THREAD_STATS=1
+RB_BASE_BIN=${RB_BASE_BIN:-}
+if [ -n "$RB_BASE_BIN" ]; then [ -x "$RB_BASE_BIN" ] || rb_die "RB_BASE_BIN=$RB_BASE_BIN is not executable"; fi
 export BOARD_MAX_ELEMENTS_PER_BOARD=${BOARD_MAX_ELEMENTS_PER_BOARD:-10000000}
 rb_require
 case " $RB_CREATE_CONFIGS " in *" traced "*) rb_require_sink ;; esac
 
 echo "== create_load: POST /api/boards/{id}/elements, wrk -t$RB_THREADS -c$RB_CONNECTIONS -d${RB_DURATION}s, $RB_ROUNDS rounds, configs: $RB_CREATE_CONFIGS"
+echo "binary: $RB_BENCH_BIN${RB_BASE_BIN:+; base: $RB_BASE_BIN}"
 rb_machine_summary
 
 rb_start_service seed OTEL_SDK_DISABLED=true
@@ -50,6 +62,49 @@ EOF
 
 case " $RB_CREATE_CONFIGS " in *" traced "*) rb_start_sidecar sink "$RB_SINK_BIN" ;; esac
 
+# The writer's "write group totals" line from the service's log, if it logged one.
+group_totals() {
+  python3 - "$rb_tmp/$1.log" <<'EOF'
+import json, sys
+for line in open(sys.argv[1]):
+    try:
+        rec = json.loads(line)
+    except ValueError:
+        continue
+    if rec.get("message") == "write group totals":
+        print("groups=%s writes=%s writes_per_group=%.1f full_groups=%s" % (
+            rec.get("groups"), rec.get("writes"), rec.get("writes_per_group"), rec.get("full_groups")))
+        break
+else:
+    print("none logged")
+EOF
+}
+
+# measure LABEL CONFIG ROUND: one run of $RB_BENCH_BIN; appends "LABEL rps cpu" to args.
+measure() {
+  local label=$1 config=$2 round=$3
+  rb_start_configured "create-$label-$round" "$config"
+  RB_BOARD_ID=$(new_board "warm-up $label $round")
+  RB_DURATION=2 RB_RESULTS="" RB_THREAD_STATS="" rb_wrk "warmup-$label-$round" element_create.lua \
+    "/api/boards/$RB_BOARD_ID/elements" >/dev/null
+  RB_BOARD_ID=$(new_board "create $label $round")
+  rb_wrk "create-$label-$round" element_create.lua "/api/boards/$RB_BOARD_ID/elements"
+  # Every create wrk counted was answered 201 (rb_wrk fails on any other answer).
+  acknowledged=$(tr ' ' '\n' <<<"$RB_LAST" | sed -n 's/^requests=//p')
+  args+=("$label" "$(tr ' ' '\n' <<<"$RB_LAST" | sed -n 's/^rps=//p')"
+    "$(tr ' ' '\n' <<<"$RB_LAST" | sed -n 's/^cpu_us_per_req=//p')")
+  local threads=$RB_LAST_THREADS
+  rb_stop_service
+  stored=$(stored_rows "$RB_BOARD_ID")
+  [ "$stored" -ge "$acknowledged" ] ||
+    rb_die "$label: $acknowledged creates acknowledged, only $stored stored"
+  totals=""
+  [ "$config" = traced ] && totals=", span export totals: $(rb_export_totals "create-$label-$round")"
+  echo "  $label round $round: acknowledged=$acknowledged stored=$stored (in flight when wrk stopped: $((stored - acknowledged)))$totals"
+  echo "  $label round $round: write groups: $(group_totals "create-$label-$round")"
+  echo "  $label round $round: threads per create: $threads"
+}
+
 summary=()
 read -ra configs <<<"$RB_CREATE_CONFIGS"
 for round in $(seq "$RB_ROUNDS"); do
@@ -60,32 +115,27 @@ for round in $(seq "$RB_ROUNDS"); do
   fi
   args=()
   for config in "${order[@]}"; do
-    rb_start_configured "create-$config-$round" "$config"
-    RB_BOARD_ID=$(new_board "warm-up $config $round")
-    RB_DURATION=2 RB_RESULTS="" rb_wrk "warmup-$config-$round" element_create.lua \
-      "/api/boards/$RB_BOARD_ID/elements" >/dev/null
-    RB_BOARD_ID=$(new_board "create $config $round")
-    rb_wrk "create-$config-$round" element_create.lua "/api/boards/$RB_BOARD_ID/elements"
-    # Every create wrk counted was answered 201 (rb_wrk fails on any other answer).
-    acknowledged=$(tr ' ' '\n' <<<"$RB_LAST" | sed -n 's/^requests=//p')
-    args+=("$config" "$(tr ' ' '\n' <<<"$RB_LAST" | sed -n 's/^rps=//p')"
-      "$(tr ' ' '\n' <<<"$RB_LAST" | sed -n 's/^cpu_us_per_req=//p')")
-    rb_stop_service
-    stored=$(stored_rows "$RB_BOARD_ID")
-    [ "$stored" -ge "$acknowledged" ] ||
-      rb_die "$config: $acknowledged creates acknowledged, only $stored stored"
-    totals=""
-    [ "$config" = traced ] && totals=", span export totals: $(rb_export_totals "create-$config-$round")"
-    echo "  $config round $round: acknowledged=$acknowledged stored=$stored (in flight when wrk stopped: $((stored - acknowledged)))$totals"
+    measure "$config" "$config" "$round"
+    if [ -n "$RB_BASE_BIN" ]; then
+      own=$RB_BENCH_BIN
+      RB_BENCH_BIN=$RB_BASE_BIN
+      measure "$config-base" "$config" "$round"
+      RB_BENCH_BIN=$own
+    fi
   done
   line=$(python3 - "${args[@]}" <<'EOF2'
 import sys
 a = sys.argv[1:]
 runs = {a[i]: (float(a[i + 1]), float(a[i + 2])) for i in range(0, len(a), 3)}
 out = [f"{name}_rps={rps:.0f} {name}_cpu_us={cpu:.1f}" for name, (rps, cpu) in runs.items()]
-if "off" in runs and "traced" in runs:
-    (orps, ocpu), (trps, tcpu) = runs["off"], runs["traced"]
-    out.append(f"rps_traced_over_off={trps / orps:.2f} cpu_traced_over_off={tcpu / ocpu:.2f}")
+for suffix in ("", "-base"):
+    if "off" + suffix in runs and "traced" + suffix in runs:
+        (orps, ocpu), (trps, tcpu) = runs["off" + suffix], runs["traced" + suffix]
+        out.append(f"rps_traced_over_off{suffix}={trps / orps:.2f} cpu_traced_over_off{suffix}={tcpu / ocpu:.2f}")
+for name in list(runs):
+    if not name.endswith("-base") and name + "-base" in runs:
+        (nrps, ncpu), (brps, bcpu) = runs[name], runs[name + "-base"]
+        out.append(f"{name}_rps_new_over_base={nrps / brps:.2f} {name}_cpu_new_over_base={ncpu / bcpu:.2f}")
 print(" ".join(out))
 EOF2
   )

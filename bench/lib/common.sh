@@ -116,7 +116,7 @@ rb_start_service() {
   local log=/dev/null level="info"
   if [ "$RB_BENCH_LOG" = quiet ]; then
     log=$rb_tmp/$name.log
-    level="warn,app=info,telemetry=info"
+    level=${RB_QUIET_LOG_LEVEL:-warn,app=info,telemetry=info}
   fi
   env BOARD_PORT="$RB_PORT" BOARD_LISTEN_ADDRESS=127.0.0.1 \
     DATABASE_URL="sqlite://$rb_tmp/board.db" BOARD_PASSWORD_HASH=min \
@@ -219,6 +219,47 @@ EOF
 }
 
 # rb_rss_kb PID: resident memory in KiB (VmRSS), to show memory stays flat under load.
+# rb_thread_ticks PID: one line per thread of PID: "tid name cpu_ticks voluntary
+# nonvoluntary" (utime + stime from /proc/PID/task/TID/stat; context switches from
+# .../status: a voluntary one is the thread going to sleep, so one wake-up each).
+rb_thread_ticks() {
+  local task
+  for task in /proc/"$1"/task/*; do
+    awk -v tid="${task##*/}" -v name="$(cat "$task/comm" 2>/dev/null)" '
+      FNR == 1 && FILENAME ~ /stat$/ { sub(/^.*\) /, ""); cpu = $12 + $13 }
+      /^voluntary_ctxt_switches/ { vol = $2 }
+      /^nonvoluntary_ctxt_switches/ { nonvol = $2 }
+      END { gsub(/ /, "_", name); print tid, name, cpu, vol, nonvol }' "$task/stat" "$task/status" 2>/dev/null || true
+  done
+}
+
+# rb_thread_report BEFORE AFTER REQUESTS: each thread that used CPU in between, busiest
+# first: its CPU µs per request and its voluntary (sleeps, so wake-ups) and involuntary
+# (preempted) context switches per request, on one line.
+rb_thread_report() {
+  python3 - "$1" "$2" "$3" "$RB_CLK_TCK" <<'EOF'
+import sys
+def load(path):
+    out = {}
+    for line in open(path):
+        parts = line.split()
+        if len(parts) == 5:
+            out[parts[0]] = (parts[1], int(parts[2]), int(parts[3]), int(parts[4]))
+    return out
+before, after = load(sys.argv[1]), load(sys.argv[2])
+requests, hz = max(int(sys.argv[3]), 1), int(sys.argv[4])
+rows = []
+for tid, (name, cpu, vol, nonvol) in after.items():
+    b = before.get(tid, (name, 0, 0, 0))
+    d_cpu = (cpu - b[1]) * 1e6 / hz / requests
+    if d_cpu < 0.05 and (vol - b[2]) < requests / 100:
+        continue
+    rows.append((d_cpu, f"{name}/{tid}:cpu_us={d_cpu:.1f},wakes={(vol - b[2]) / requests:.2f},"
+                        f"preempted={(nonvol - b[3]) / requests:.2f}"))
+print(" ".join(r for _, r in sorted(rows, reverse=True)))
+EOF
+}
+
 rb_rss_kb() {
   awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
 }
@@ -258,7 +299,8 @@ rb_seed() {
 
 # rb_wrk LABEL SCRIPT.lua PATH: one bounded wrk run against the running service, under
 # the build lock. Sets RB_LAST (a "key=value ..." line) and appends it to $RB_RESULTS
-# when that is set. Fails when any request was answered with a non-2xx status.
+# when that is set; with RB_THREAD_STATS=1 also RB_LAST_THREADS (rb_thread_report).
+# Fails when any request was answered with a non-2xx status.
 rb_wrk() {
   local label=$1 script=$2 path=$3
   local out=$rb_tmp/wrk-$label.out
@@ -267,6 +309,7 @@ rb_wrk() {
   local cpu0 cpu1 m0 m1 rss0 rss1
   cpu0=$(rb_cpu_ticks "$RB_SERVICE_PID")
   rss0=$(rb_rss_kb "$RB_SERVICE_PID")
+  [ -n "${RB_THREAD_STATS:-}" ] && rb_thread_ticks "$RB_SERVICE_PID" >"$rb_tmp/threads-$label.0"
   local side0=0 side1=0
   [ -n "${RB_SIDECAR_PID:-}" ] && side0=$(rb_cpu_ticks "$RB_SIDECAR_PID")
   m0=$(rb_machine_ticks)
@@ -276,6 +319,7 @@ rb_wrk() {
     { rb_unlock; cat "$out" >&2; rb_die "wrk failed ($label)"; }
   cpu1=$(rb_cpu_ticks "$RB_SERVICE_PID")
   rss1=$(rb_rss_kb "$RB_SERVICE_PID")
+  [ -n "${RB_THREAD_STATS:-}" ] && rb_thread_ticks "$RB_SERVICE_PID" >"$rb_tmp/threads-$label.1"
   [ -n "${RB_SIDECAR_PID:-}" ] && side1=$(rb_cpu_ticks "$RB_SIDECAR_PID")
   m1=$(rb_machine_ticks)
   rb_unlock
@@ -304,6 +348,11 @@ EOF
 )
   echo "$RB_LAST"
   [ -n "${RB_RESULTS:-}" ] && echo "$RB_LAST" >>"$RB_RESULTS"
+  RB_LAST_THREADS=""
+  if [ -n "${RB_THREAD_STATS:-}" ]; then
+    RB_LAST_THREADS=$(rb_thread_report "$rb_tmp/threads-$label.0" "$rb_tmp/threads-$label.1" \
+      "$(tr ' ' '\n' <<<"$RB_LAST" | sed -n 's/^requests=//p')")
+  fi
   case "$RB_LAST" in
     *" non2xx=0 "*) ;;
     *) grep -v '^RB_' "$out" >&2; rb_die "$label: some requests were not answered 2xx" ;;

@@ -1,4 +1,6 @@
 // realtime-board-api: the backend of a real-time collaborative board.
+#include <malloc.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +17,14 @@
 int main(int argc, char** argv) {
   // A closed stdout pipe must not kill the service: the logger sees EPIPE instead.
   std::signal(SIGPIPE, SIG_IGN);
+  // glibc hands free memory at the top of a thread's heap back to the kernel once it
+  // exceeds the trim threshold (128 KiB at first). The database writer allocates a
+  // group's elements and events, which the I/O threads free after the commit: with
+  // groups of 30 creates that crossed the threshold every group, and each return
+  // (madvise) interrupted the other core to flush its TLB and the next group faulted
+  // the pages back in: the writer spent about half its CPU on it (ADR 024). Kept free
+  // memory stays bounded by this much per heap, before the first threads start.
+  mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
   auto request = app::load_config(argc, argv, app::process_environment());
   if (const auto* error = std::get_if<app::ConfigError>(&request)) {
     std::fprintf(stderr, "realtime-board-api: invalid configuration: %s\n", error->message.c_str());

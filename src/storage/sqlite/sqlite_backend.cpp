@@ -19,15 +19,28 @@ namespace {
 // first: a running group finishes before the repositories and connections it uses go.
 class SqliteBackend final : public Backend {
  public:
-  SqliteBackend(std::unique_ptr<Database> database, const BackendOptions& options)
-      : db_(std::move(database)),
+  SqliteBackend(std::unique_ptr<Database> database, const BackendOptions& options,
+                const telemetry::logs::Logger& logger)
+      : logger_(logger),
+        db_(std::move(database)),
         users_(*db_),
         sessions_(*db_),
         boards_(*db_),
         elements_(*db_),
         events_(*db_),
         executor_(*db_, WriterOptions{options.max_pending, options.max_group}) {}
-  ~SqliteBackend() override { executor_.stop(); }
+  ~SqliteBackend() override {
+    executor_.stop();
+    // How well the writer grouped: writes per commit, and how often a group was capped.
+    const std::uint64_t groups = executor_.groups();
+    const std::uint64_t writes = executor_.writes();
+    logger_.info("storage", "write group totals",
+                 {{"groups", static_cast<std::int64_t>(groups)},
+                  {"writes", static_cast<std::int64_t>(writes)},
+                  {"full_groups", static_cast<std::int64_t>(executor_.full_groups())},
+                  {"writes_per_group",
+                   groups == 0 ? 0.0 : static_cast<double>(writes) / static_cast<double>(groups)}});
+  }
 
   domain::Repositories repositories() noexcept override {
     return {users_, sessions_, boards_, elements_, events_};
@@ -52,6 +65,7 @@ class SqliteBackend final : public Backend {
   }
 
  private:
+  const telemetry::logs::Logger& logger_;  // outlives the backend (the service's)
   std::unique_ptr<Database> db_;
   UserRepository users_;
   SessionRepository sessions_;
@@ -69,7 +83,8 @@ std::unique_ptr<Backend> open_backend(const telemetry::Context& ctx, const std::
   SlowStatements::set_threshold(options.slow_statement);
   const SqliteOptions sqlite_options{options.threads == 0 ? 1 : options.threads,
                                      options.busy_timeout, options.durability};
-  return std::make_unique<SqliteBackend>(open_sqlite(ctx, path, sqlite_options), options);
+  return std::make_unique<SqliteBackend>(open_sqlite(ctx, path, sqlite_options), options,
+                                         ctx.logger());
 }
 
 }  // namespace storage::sqlite

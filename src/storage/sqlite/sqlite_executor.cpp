@@ -2,6 +2,8 @@
 
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -78,6 +80,11 @@ std::uint64_t SqliteExecutor::writes() const noexcept {
   return writes_;
 }
 
+std::uint64_t SqliteExecutor::full_groups() const noexcept {
+  const std::lock_guard lock(mutex_);
+  return full_groups_;
+}
+
 void SqliteExecutor::admit() {
   if (!closed_.load(std::memory_order_relaxed)) return;
   const std::lock_guard lock(mutex_);
@@ -132,6 +139,8 @@ asio::awaitable<void> SqliteExecutor::write(Job job) {
 }
 
 void SqliteExecutor::run_writer() noexcept {
+  // Named, so that per-thread CPU (top -H, /proc/PID/task/*/comm) tells it apart.
+  pthread_setname_np(pthread_self(), "db-writer");
   std::vector<Write*> group;
   for (;;) {
     {
@@ -150,6 +159,7 @@ void SqliteExecutor::run_writer() noexcept {
       reserved_ -= group.size();
       ++groups_;
       writes_ += group.size();
+      if (group.size() >= options_.max_group) ++full_groups_;
     }
     idle_.notify_all();
     // Resumed last: each awaiter may be gone (its frame with it) once resumed.

@@ -53,6 +53,7 @@ class SqliteExecutor final : public Executor {
   // Groups committed and writes in them since start (groups < writes: grouping works).
   std::uint64_t groups() const noexcept;
   std::uint64_t writes() const noexcept;
+  std::uint64_t full_groups() const noexcept;  // groups that reached max_group
 
   // What resumes a write's awaiter; type-erased so the queue can hold any handler.
   struct Completion {
@@ -91,6 +92,7 @@ class SqliteExecutor final : public Executor {
   std::uint64_t rejected_ = 0;
   std::uint64_t groups_ = 0;
   std::uint64_t writes_ = 0;
+  std::uint64_t full_groups_ = 0;
   std::thread writer_;
 };
 
