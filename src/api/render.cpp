@@ -79,13 +79,9 @@ class JsonWriter {
 
  private:
   void drain() {
-    while (!serializer_.done()) {
-      const std::size_t used = out_.size();
-      const std::size_t room = std::max<std::size_t>(out_.capacity() - used, 64);
-      out_.resize(used + room);
-      const std::string_view written = serializer_.read(out_.data() + used, room);
-      out_.resize(used + written.size());
-    }
+    // Most values fit at once; a long text takes a few rounds.
+    char buffer[256];
+    while (!serializer_.done()) out_.append(serializer_.read(buffer));
   }
 
   std::string& out_;
