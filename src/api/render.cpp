@@ -124,6 +124,26 @@ void write_element(JsonWriter& w, const domain::Element& element) {
 
 }  // namespace
 
+void write_board(std::string& out, const domain::Board& board) {
+  out.reserve(out.size() + 160 + board.name.size() + board.description.size());
+  JsonWriter w(out);
+  w.raw("{\"id\":");
+  w.integer(board.id);
+  w.raw(",\"name\":");
+  w.string(board.name);
+  w.raw(",\"description\":");
+  w.string(board.description);
+  w.raw(",\"owner_id\":");
+  w.integer(board.owner_id);
+  w.raw(",\"role\":");
+  w.string(domain::to_string(board.my_role));
+  w.raw(",\"created_at\":");
+  w.string(board.created_at);
+  w.raw(",\"updated_at\":");
+  w.string(board.updated_at);
+  w.raw("}");
+}
+
 void write_element_list(std::string& out, const std::vector<domain::Element>& elements,
                         const std::optional<std::string>& next_cursor) {
   // About 280 bytes per element with a short text and style: one allocation up front.

@@ -15,6 +15,10 @@ boost::json::value to_json(const domain::Board& board);
 boost::json::value to_json(const domain::Member& member);
 boost::json::value to_json(const domain::Element& element);
 
+// A board as to_json renders it, written straight into `out` (the same bytes as its
+// serialization): the answer to GET /api/boards/{id}, the hottest read.
+void write_board(std::string& out, const domain::Board& board);
+
 // The element list's answer, {"elements":[...],"next_cursor":...}, written straight into
 // `out`: the same bytes as serializing to_json of each element in such an object (the
 // API's tests compare the two), without building the JSON tree first.

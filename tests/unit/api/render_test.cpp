@@ -1,5 +1,5 @@
-// The element list's answer is written without building a JSON tree; a client must get
-// the same bytes as the tree would have given.
+// The board read's and the element list's answers are written without building a JSON
+// tree; a client must get the same bytes as the tree would have given.
 #include <gtest/gtest.h>
 
 #include <boost/json/array.hpp>
@@ -66,6 +66,24 @@ TEST(ElementListJson, WritesTheBytesOfTheSerializedTree) {
   write_element_list(paged, {element(3)}, std::string("ZWw6Mzo3"));
   EXPECT_EQ(paged, expected({element(3)}, std::string("ZWw6Mzo3")));
   EXPECT_EQ(boost::json::parse(paged).at("elements").at(0).at("text").as_string(), element(3).text);
+}
+
+TEST(BoardJson, WritesTheBytesOfTheSerializedTree) {
+  domain::Board board{42,
+                      "Plan \"Q1\" \xe2\x9c\x93",
+                      "line 1\nline 2\t\\",
+                      7,
+                      "2026-11-24T23:20:15.123Z",
+                      "2026-11-25T23:20:15.123Z",
+                      domain::Role::editor};
+  std::string body;
+  write_board(body, board);
+  EXPECT_EQ(body, boost::json::serialize(to_json(board)));
+  board.description.clear();
+  board.my_role = domain::Role::owner;
+  body.clear();
+  write_board(body, board);
+  EXPECT_EQ(body, boost::json::serialize(to_json(board)));
 }
 
 TEST(ElementListJson, AnEmptyPage) {
