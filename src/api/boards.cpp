@@ -80,7 +80,9 @@ awaitable<http::Response> get_board(Dependencies& deps, http::Request& request,
   const domain::Board board = co_await with_user(deps, token, ctx, [&](const domain::User& user) {
     return boards.get(ctx, user.id, board_id);
   });
-  co_return http::json_response(beast_http::status::ok, to_json(board));
+  std::string body;
+  write_board(body, board);
+  co_return http::json_text_response(beast_http::status::ok, std::move(body));
 }
 
 awaitable<http::Response> update_board(Dependencies& deps, http::Request& request,

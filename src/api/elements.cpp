@@ -28,13 +28,11 @@ http::Response element_list_response(const telemetry::Context& ctx,
                                      const domain::PageOf<domain::Element>& page) {
   const std::vector<domain::Element>& elements = page.items;
   const auto encode = [&] {
-    boost::json::array items;
-    items.reserve(elements.size());
-    for (const auto& element : elements) items.push_back(to_json(element));
-    return http::json_response(
-        beast_http::status::ok,
-        boost::json::object{{"elements", std::move(items)},
-                            {"next_cursor", next_cursor(List::elements, page.next)}});
+    std::optional<std::string> cursor;
+    if (page.next) cursor = encode_cursor(List::elements, *page.next);
+    std::string body;
+    write_element_list(body, elements, cursor);
+    return http::json_text_response(beast_http::status::ok, std::move(body));
   };
   if (elements.size() <= kTracedEncodeItems) return encode();
   telemetry::Span span = ctx.span().start_child("json.encode");

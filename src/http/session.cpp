@@ -226,9 +226,11 @@ std::size_t send_now(net::ip::tcp::socket& socket, const std::array<net::const_b
 
 // Writes a response; to a HEAD request only its header block, which keeps the
 // Content-Length the body would have had (RFC 9110 9.3.2). `wire` is the connection's
-// output buffer, reused from one response to the next.
+// output buffer, reused from one response to the next. What is not sent at once must be
+// written within `timeout` (the write timer is armed only then).
 net::awaitable<std::tuple<boost::system::error_code, std::size_t>> write_response(
-    beast::tcp_stream& stream, Response& response, bool head_only, std::string& wire) {
+    beast::tcp_stream& stream, Response& response, bool head_only, std::string& wire,
+    std::chrono::steady_clock::duration timeout) {
   if (writable_as_wire(response)) {
     // A buffer grown by one exceptional header block is not kept for the connection's life.
     if (wire.capacity() > kKeptWireBytes) std::string().swap(wire);
@@ -242,9 +244,11 @@ net::awaitable<std::tuple<boost::system::error_code, std::size_t>> write_respons
     if (ec || sent == total) co_return std::tuple{ec, sent};
     beast::buffers_suffix<std::array<net::const_buffer, 2>> rest(buffers);
     rest.consume(sent);
+    stream.expires_after(timeout);
     auto [rest_ec, rest_written] = co_await net::async_write(stream, rest, use_tuple);
     co_return std::tuple{rest_ec, sent + rest_written};
   }
+  stream.expires_after(timeout);
   if (!head_only) co_return co_await beast_http::async_write(stream, response, use_tuple);
   beast_http::response_serializer<beast_http::string_body> serializer(response);
   co_return co_await beast_http::async_write_header(stream, serializer, use_tuple);
@@ -425,9 +429,8 @@ net::awaitable<void> run_session(std::shared_ptr<Connection> connection, Session
     // The whole response must be written within body_timeout: a client that stops
     // reading is cut off when its receive window and our send buffer are full, and the
     // response it held is freed with this iteration.
-    stream.expires_after(options.body_timeout);
-    auto [write_ec, written] =
-        co_await write_response(stream, response, raw.method() == beast_http::verb::head, wire);
+    auto [write_ec, written] = co_await write_response(
+        stream, response, raw.method() == beast_http::verb::head, wire, options.body_timeout);
     const auto status = static_cast<unsigned>(response.result_int());
     if (write_ec) {
       exchange.abort(status, written, abort_reason(write_ec, settings.stopping));

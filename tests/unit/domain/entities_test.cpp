@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+#include <cstdio>
+#include <ctime>
 
 #include "domain/clock.hpp"
 #include "domain/entities.hpp"
@@ -11,6 +13,28 @@ TEST(Rfc3339, FormatsUtcWithMilliseconds) {
   EXPECT_EQ(format_rfc3339(0), "1970-01-01T00:00:00.000Z");
   EXPECT_EQ(format_rfc3339(1795562415123), "2026-11-24T23:20:15.123Z");
   EXPECT_EQ(format_rfc3339(-1), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(format_rfc3339(951782400000), "2000-02-29T00:00:00.000Z");
+  EXPECT_EQ(format_rfc3339(4107542399999), "2100-02-28T23:59:59.999Z");
+  EXPECT_EQ(format_rfc3339(4107542400000), "2100-03-01T00:00:00.000Z");
+  EXPECT_EQ(format_rfc3339(253402300799999), "9999-12-31T23:59:59.999Z");
+  EXPECT_EQ(format_rfc3339(253402300800000), "10000-01-01T00:00:00.000Z");
+  EXPECT_EQ(format_rfc3339(-30610224000000), "1000-01-01T00:00:00.000Z");
+}
+
+// Every day from 1900 to 2200 and a spread of times of day read as the C library
+// reads them.
+TEST(Clock, FormatsRfc3339AsTheCLibraryDoes) {
+  for (std::int64_t day = -25567; day <= 84006; day += 1) {
+    const std::int64_t millis = day * 86400000 + (day * 7919 % 86400000 + 86400000) % 86400000;
+    const std::time_t seconds = static_cast<std::time_t>(millis / 1000 - (millis % 1000 < 0));
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char expected[40];
+    const std::size_t n = std::strftime(expected, sizeof expected, "%Y-%m-%dT%H:%M:%S", &utc);
+    std::snprintf(expected + n, sizeof expected - n, ".%03dZ",
+                  static_cast<int>((millis % 1000 + 1000) % 1000));
+    ASSERT_EQ(format_rfc3339(millis), expected) << millis;
+  }
 }
 
 TEST(Roles, RoundTripAndOrderByPrivilege) {
