@@ -295,7 +295,6 @@ class ShutdownFlushTest(unittest.TestCase):
             self.assertFalse(missing, f"{len(missing)} of {len(trace_ids)} answered requests "
                              "have no server span at the receiver")
             totals = export_totals(service)
-            print("DEBUG", per_read, reads, before, len(receiver.spans()), [l for l in service.all_logs() if l.get("target") == "telemetry"])
             self.assertEqual(totals["dropped"], 0, totals)
             self.assertEqual(totals["failed"], 0, totals)
             self.assertTrue(totals["flushed_in_time"], totals)
