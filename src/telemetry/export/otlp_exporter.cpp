@@ -1,12 +1,9 @@
 #include "telemetry/export/otlp_exporter.hpp"
 
-#include <array>
 #include <atomic>
 #include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <random>
-#include <thread>
 #include <vector>
 
 #include "telemetry/export/otlp_failure_hint.hpp"
@@ -52,187 +49,59 @@ class OtlpExporter final : public SpanExporter {
     return export_releasing(batch, deadline, [] {});
   }
 
-  // The synchronous form: hands the batch on and waits for its answer.
+  // The transport encodes the whole batch into its own request buffers before the
+  // first send: the batch is read by then, and its queue entries can take new spans
+  // while the requests are on the network (or waiting out a retry).
   ExportResult export_releasing(SpanBatch batch, std::chrono::steady_clock::time_point deadline,
                                 const std::function<void()>& batch_read) noexcept override {
-    struct Answer {
-      std::mutex mutex;
-      std::condition_variable ready;
-      bool done = false;
-      ExportResult result;
-    } answer;
-    export_pipelined(batch, deadline, batch_read, [&answer](ExportResult result) {
-      std::lock_guard lock(answer.mutex);
-      answer.result = std::move(result);
-      answer.done = true;
-      answer.ready.notify_all();
-    });
-    std::unique_lock lock(answer.mutex);
-    answer.ready.wait(lock, [&] { return answer.done; });
-    return std::move(answer.result);
-  }
-
-  // The transport encodes the whole batch into a free request slot (waiting for one
-  // while both are taken), the batch is read by then and its queue entries can take
-  // new spans, and the sending thread sends the slot's requests in the order they were
-  // handed on, with retries, while the caller takes and encodes the next batch: the
-  // export thread never waits for the collector's answer unless two batches are
-  // already waiting for it.
-  void export_pipelined(SpanBatch batch, std::chrono::steady_clock::time_point deadline,
-                        const std::function<void()>& batch_read,
-                        const std::function<void(ExportResult)>& done) noexcept override {
     ExportResult result;
-    const auto fail = [&](std::string message) {
-      batch_read();
+    if (shut_down_.load()) {
       result.code = ExportResult::Code::failure;
-      result.message = std::move(message);
-      done(std::move(result));
-    };
-    if (shut_down_.load()) return fail("exporter is shut down");
-    if (batch.empty()) {
-      batch_read();
-      return done(std::move(result));
+      result.message = "exporter is shut down";
+      return result;
     }
-    std::size_t slot = kRequestSlots;
-    {
-      std::unique_lock lock(pipe_mutex_);
-      const bool free = slot_freed_.wait_until(
-          lock, deadline, [&] { return shut_down_.load() || free_slot() < kRequestSlots; });
-      if (shut_down_.load()) {
-        lock.unlock();
-        return fail("exporter is shut down");
-      }
-      if (!free) {
-        lock.unlock();
-        return fail("export deadline passed while earlier batches were still being sent");
-      }
-      slot = free_slot();
-      slots_[slot].state = Slot::State::preparing;
-    }
-    Slot& prepared = slots_[slot];
+    if (batch.empty()) return result;
+    const std::size_t batch_size = batch.size();
     try {
       std::size_t oversized = 0;
-      prepared.counts = transport_->prepare(slot, batch, config_.max_request_bytes, oversized);
-      prepared.batch_size = batch.size();
+      const auto counts = transport_->prepare(batch, config_.max_request_bytes, oversized);
       batch_read();
-      prepared.result = {};
-      if (oversized > 0) report_oversized(oversized, prepared.result);
-      prepared.deadline = deadline;
-      prepared.done = done;
-    } catch (const std::exception& e) {  // encoding ran out of memory, or worse
-      {
-        std::lock_guard lock(pipe_mutex_);
-        prepared.state = Slot::State::free;
+      if (oversized > 0) report_oversized(oversized, result);
+      std::size_t failed_spans = 0;
+      std::string last_error;
+      for (std::size_t i = 0; i < counts.size(); ++i) {
+        if (!send_with_retries(i, counts[i], deadline, result, last_error)) {
+          failed_spans += counts[i];
+        }
       }
-      slot_freed_.notify_all();
-      return fail(std::string("export failed: ") + e.what());
+      if (failed_spans > 0) {
+        result.code = ExportResult::Code::failure;
+        result.message = std::to_string(failed_spans) + " of " + std::to_string(batch_size) +
+                         " spans not exported: " + last_error;
+      }
+    } catch (const std::exception& e) {  // encoding ran out of memory, or worse
+      result.code = ExportResult::Code::failure;
+      result.message = std::string("export failed: ") + e.what();
     }
-    {
-      std::lock_guard lock(pipe_mutex_);
-      prepared.state = Slot::State::queued;
-      order_.push_back(slot);
-    }
-    work_.notify_one();
+    return result;
   }
 
-  bool force_flush(std::chrono::steady_clock::time_point deadline) noexcept override {
-    std::unique_lock lock(pipe_mutex_);
-    return slot_freed_.wait_until(lock, deadline, [&] { return idle(); });
+  bool force_flush(std::chrono::steady_clock::time_point) noexcept override {
+    return true;  // nothing is buffered here: the processor owns the queue
   }
 
-  // Waits for the batches handed on to be answered until `deadline`, then stops: what
-  // is still unsent fails (counted by the caller through `done`), a send in progress
-  // is cancelled.
-  void shutdown(std::chrono::steady_clock::time_point deadline) noexcept override {
-    const bool on_sender = std::this_thread::get_id() == sender_id_;
-    if (!on_sender) {
-      std::unique_lock lock(pipe_mutex_);
-      slot_freed_.wait_until(lock, deadline, [&] { return idle(); });
-    }
+  void shutdown(std::chrono::steady_clock::time_point) noexcept override {
     {
       std::lock_guard lock(mutex_);
       shut_down_.store(true);
     }
     wake_.notify_all();
     transport_->cancel();
-    {
-      std::lock_guard lock(pipe_mutex_);
-      stopping_ = true;
-    }
-    work_.notify_all();
-    slot_freed_.notify_all();
-    if (on_sender) return;
-    std::lock_guard lock(join_mutex_);
-    if (sender_.joinable()) sender_.join();
   }
-
-  ~OtlpExporter() override { shutdown(std::chrono::steady_clock::now()); }
 
   std::string describe() const override { return description_; }
 
  private:
-  // A batch handed on: its requests wait in the transport's slot.
-  struct Slot {
-    enum class State { free, preparing, queued, sending } state = State::free;
-    std::vector<std::size_t> counts;  // spans per request
-    std::size_t batch_size = 0;
-    std::chrono::steady_clock::time_point deadline;
-    ExportResult result;  // what encoding already found (oversized spans)
-    std::function<void(ExportResult)> done;
-  };
-
-  // Under pipe_mutex_.
-  std::size_t free_slot() const {
-    for (std::size_t i = 0; i < kRequestSlots; ++i) {
-      if (slots_[i].state == Slot::State::free) return i;
-    }
-    return kRequestSlots;
-  }
-  bool idle() const {
-    for (const Slot& slot : slots_) {
-      if (slot.state != Slot::State::free) return false;
-    }
-    return true;
-  }
-
-  // The sending thread: the slots in the order they were handed on, until shutdown;
-  // after it, what is still queued fails at once.
-  void send_loop() {
-    for (;;) {
-      std::size_t index = 0;
-      {
-        std::unique_lock lock(pipe_mutex_);
-        work_.wait(lock, [&] { return !order_.empty() || stopping_; });
-        if (order_.empty()) return;
-        index = order_.front();
-        order_.pop_front();
-        slots_[index].state = Slot::State::sending;
-      }
-      Slot& slot = slots_[index];
-      ExportResult result = std::move(slot.result);
-      std::size_t failed_spans = 0;
-      std::string last_error;
-      for (std::size_t i = 0; i < slot.counts.size(); ++i) {
-        if (!send_with_retries(index, i, slot.counts[i], slot.deadline, result, last_error)) {
-          failed_spans += slot.counts[i];
-        }
-      }
-      if (failed_spans > 0) {
-        result.code = ExportResult::Code::failure;
-        result.message = std::to_string(failed_spans) + " of " + std::to_string(slot.batch_size) +
-                         " spans not exported: " + last_error;
-      }
-      // Counted before the slot is free, so that a flush that saw it free sees the count.
-      const auto done = std::move(slot.done);
-      done(std::move(result));
-      {
-        std::lock_guard lock(pipe_mutex_);
-        slot.state = Slot::State::free;
-      }
-      slot_freed_.notify_all();
-    }
-  }
-
   // Sends request `index` and, unless the collector is already known to be down,
   // retries it within `deadline`. False when its spans are lost.
   //
@@ -241,7 +110,7 @@ class OtlpExporter final : public SpanExporter {
   // hold the queue (and a shutdown) for the export timeout each to learn the same thing.
   // The first success ends the outage and brings the normal back-off back. A request is
   // either acknowledged once or given up, so nothing is delivered twice by us.
-  bool send_with_retries(std::size_t slot, std::size_t index, std::size_t span_count,
+  bool send_with_retries(std::size_t index, std::size_t span_count,
                          std::chrono::steady_clock::time_point deadline, ExportResult& result,
                          std::string& last_error) {
     const bool known_down = failing_;
@@ -252,7 +121,7 @@ class OtlpExporter final : public SpanExporter {
         return false;
       }
       const auto attempt_deadline = std::min(deadline, now + config_.timeout);
-      SendResult sent = transport_->send(slot, index, attempt_deadline);
+      SendResult sent = transport_->send(index, attempt_deadline);
       if (sent.outcome == Outcome::success) {
         note_success();
         if (sent.rejected_spans > 0 || !sent.message.empty()) report_partial(sent, result);
@@ -365,14 +234,7 @@ class OtlpExporter final : public SpanExporter {
   std::unique_ptr<OtlpTransport> transport_;
   const logs::Logger& logger_;
   ExporterOptions options_;
-  // The pipeline: slots handed on by the export thread, sent by the sending thread.
-  std::mutex pipe_mutex_;
-  std::condition_variable slot_freed_;  // a slot became free
-  std::condition_variable work_;        // a slot was queued, or stopping_
-  std::array<Slot, kRequestSlots> slots_;
-  std::deque<std::size_t> order_;  // queued slots, oldest first
-  bool stopping_ = false;
-  // Touched only by the sending thread.
+  // Touched only by the export thread.
   bool failing_ = false;  // an outage is on: from a failed attempt to the next success
   struct Outage {
     std::chrono::steady_clock::time_point started{};
@@ -384,10 +246,6 @@ class OtlpExporter final : public SpanExporter {
   std::atomic<bool> shut_down_{false};
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::mutex join_mutex_;
-  // Last: started once everything above exists.
-  std::thread sender_{[this] { send_loop(); }};
-  std::thread::id sender_id_ = sender_.get_id();
 };
 
 }  // namespace

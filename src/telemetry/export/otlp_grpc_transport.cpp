@@ -10,7 +10,6 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
-#include <array>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -91,8 +90,7 @@ std::string_view code_name(grpc::StatusCode code) {
 
 class GrpcTransport final : public OtlpTransport {
  public:
-  GrpcTransport(const OtlpConfig& config, Resource resource)
-      : config_(config), encoders_{ProtoWireEncoder(resource), ProtoWireEncoder(resource)} {
+  GrpcTransport(const OtlpConfig& config, Resource resource) : config_(config), encoder_(resource) {
     const auto parts = split_endpoint(config.endpoint);
     if (!parts)
       throw OtlpConfigError({"OTEL_EXPORTER_OTLP_ENDPOINT: unusable URL " + config.endpoint});
@@ -118,13 +116,13 @@ class GrpcTransport final : public OtlpTransport {
     }
   }
 
-  std::vector<std::size_t> prepare(std::size_t slot, SpanBatch batch, std::size_t max_bytes,
+  std::vector<std::size_t> prepare(SpanBatch batch, std::size_t max_bytes,
                                    std::size_t& oversized) override {
-    // The slot's previous requests were sent or given up by now.
-    return encoders_[slot].encode(batch, max_bytes, oversized);
+    // The previous batch's requests were sent or given up by now.
+    return encoder_.encode(batch, max_bytes, oversized);
   }
 
-  SendResult send(std::size_t slot, std::size_t index,
+  SendResult send(std::size_t index,
                   std::chrono::steady_clock::time_point deadline) noexcept override {
     SendResult result;
     grpc::ClientContext context;
@@ -144,7 +142,7 @@ class GrpcTransport final : public OtlpTransport {
       }
       in_flight_ = &context;
     }
-    const grpc::Status status = call(context, encoders_[slot].request(index), response_);
+    const grpc::Status status = call(context, encoder_.request(index), response_);
     {
       std::lock_guard lock(mutex_);
       in_flight_ = nullptr;
@@ -166,7 +164,7 @@ class GrpcTransport final : public OtlpTransport {
   // One unary Export of `request` (already encoded), waited for on our queue.
   grpc::Status call(grpc::ClientContext& context, std::string_view request,
                     ExportResponse& response) {
-    // The bytes stay in the encoder until the slot's next prepare(), after this call:
+    // The bytes stay in the encoder until the next prepare(), after this call is over:
     // no copy into gRPC's own slice.
     grpc::Slice slice(request.data(), request.size(), grpc::Slice::STATIC_SLICE);
     const grpc::ByteBuffer body(&slice, 1);
@@ -193,11 +191,10 @@ class GrpcTransport final : public OtlpTransport {
 
  private:
   OtlpConfig config_;
-  // The prepared requests per slot: written by prepare(), read by send().
-  std::array<ProtoWireEncoder, kRequestSlots> encoders_;
+  ProtoWireEncoder encoder_;  // the export thread's; holds the prepared requests
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<grpc::GenericStub> stub_;
-  grpc::CompletionQueue queue_;  // the sending thread's calls, one at a time
+  grpc::CompletionQueue queue_;  // the export thread's calls, one at a time
   ExportResponse response_;
   std::mutex mutex_;
   grpc::ClientContext* in_flight_ = nullptr;

@@ -6,7 +6,6 @@
 
 #include <google/protobuf/util/json_util.h>
 #include <zlib.h>
-#include <array>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -80,30 +79,28 @@ class HttpTransport final : public OtlpTransport {
     if (parts_.tls) configure_tls();
   }
 
-  std::vector<std::size_t> prepare(std::size_t slot, SpanBatch batch, std::size_t max_bytes,
+  std::vector<std::size_t> prepare(SpanBatch batch, std::size_t max_bytes,
                                    std::size_t& oversized) override {
-    auto& bodies = slots_[slot];
-    bodies.clear();
+    bodies_.clear();
     std::vector<std::size_t> counts;
     if (config_.protocol == OtlpProtocol::http_json) {
       auto encoded = encode_json_requests(resource_, batch, max_bytes);
-      bodies = std::move(encoded.bodies);
+      bodies_ = std::move(encoded.bodies);
       counts = std::move(encoded.span_counts);
       oversized = encoded.oversized;
     } else {
       counts = wire_.encode(batch, max_bytes, oversized);
       for (std::size_t i = 0; i < wire_.request_count(); ++i) {
-        bodies.emplace_back(wire_.request(i));
+        bodies_.emplace_back(wire_.request(i));
       }
     }
     if (config_.compression == OtlpCompression::gzip) {
-      for (auto& body : bodies) body = gzip(body);
+      for (auto& body : bodies_) body = gzip(body);
     }
     return counts;
   }
 
-  SendResult send(std::size_t slot, std::size_t index,
-                  Clock::time_point deadline) noexcept override {
+  SendResult send(std::size_t index, Clock::time_point deadline) noexcept override {
     try {
       // A kept-alive connection the collector has since closed fails at once; then
       // one fresh connection is worth trying.
@@ -111,7 +108,7 @@ class HttpTransport final : public OtlpTransport {
         const bool reused = stream_open_;
         if (cancelled()) return {Outcome::permanent, {}, 0, "cancelled by shutdown"};
         http::response<http::string_body> response;
-        const beast::error_code ec = exchange(slots_[slot][index], deadline, response);
+        const beast::error_code ec = exchange(bodies_[index], deadline, response);
         if (!ec) return interpret(response);
         close();
         if (reused && attempt == 0 && ec != beast::error::timeout && Clock::now() < deadline) {
@@ -304,8 +301,7 @@ class HttpTransport final : public OtlpTransport {
   Resource resource_;
   EndpointParts parts_;
   std::string host_header_;
-  // The prepared request bodies per slot: written by prepare(), read by send().
-  std::array<std::vector<std::string>, kRequestSlots> slots_;
+  std::vector<std::string> bodies_;
   ProtoWireEncoder wire_{resource_};  // http/protobuf bodies
   // Declared before the streams: they must be destroyed before their io_context.
   asio::io_context io_{1};

@@ -23,22 +23,16 @@ struct SendResult {
   std::string message;  // the error, or the partial success's error_message
 };
 
-// A transport holds this many prepared batches at once: one whose requests are being
-// sent while the next is encoded (otlp_exporter.cpp).
-inline constexpr std::size_t kRequestSlots = 2;
-
 class OtlpTransport {
  public:
   virtual ~OtlpTransport() = default;
-  // Encodes `batch` into requests of at most `max_bytes` each in `slot` (below
-  // kRequestSlots), replacing what that slot held. Returns the number of spans in each
-  // request; spans too large even alone are left out and counted in `oversized`. Runs
-  // on one thread while send() may run on another for the other slot.
-  virtual std::vector<std::size_t> prepare(std::size_t slot, SpanBatch batch, std::size_t max_bytes,
+  // Encodes `batch` into requests of at most `max_bytes` each, replacing what the
+  // previous call prepared. Returns the number of spans in each request; spans too
+  // large even alone are left out and counted in `oversized`.
+  virtual std::vector<std::size_t> prepare(SpanBatch batch, std::size_t max_bytes,
                                            std::size_t& oversized) = 0;
-  // Sends prepared request `index` of `slot` once, giving up at `deadline`. One send
-  // at a time.
-  virtual SendResult send(std::size_t slot, std::size_t index,
+  // Sends prepared request `index` once, giving up at `deadline`.
+  virtual SendResult send(std::size_t index,
                           std::chrono::steady_clock::time_point deadline) noexcept = 0;
   // Aborts a send in progress on another thread (shutdown).
   virtual void cancel() noexcept = 0;

@@ -285,30 +285,25 @@ class BatchSpanProcessor::ExportThread {
       return;
     }
     const auto deadline = std::min(cap, now + state_.config.export_timeout);
-    // The entries go back as soon as the exporter has read (encoded) the batch, and the
-    // exporter may answer later (export_pipelined): at the service's peak, a queue that
-    // waits out each round trip overflows in bursts.
+    // The entries go back as soon as the exporter has read (encoded) the batch, not
+    // when the collector answers: at the service's peak, a queue that waits out each
+    // round trip overflows in bursts.
     bool released = false;
     const std::function<void()> release = [&] {
       if (released) return;
       released = true;
       state_.queue.release_taken();
     };
-    if (state_.exporter) {
-      State& state = state_;
-      state_.exporter->export_pipelined(
-          state_.queue.taken(), deadline, release,
-          [&state, length](ExportResult result) { count_result(state, length, result); });
-    } else {
-      count_result(state_, length, ExportResult{});
-    }
+    const ExportResult result =
+        state_.exporter ? state_.exporter->export_releasing(state_.queue.taken(), deadline, release)
+                        : ExportResult{};
     release();
+    count_result(length, result);
   }
 
-  // Called with each batch's answer, possibly on the exporter's own thread.
-  static void count_result(State& state, std::size_t length, const ExportResult& result) {
-    std::lock_guard lock(state.mutex);
-    ProcessorStats& stats = state.stats;
+  void count_result(std::size_t length, const ExportResult& result) {
+    std::lock_guard lock(state_.mutex);
+    ProcessorStats& stats = state_.stats;
     ++stats.batches;
     stats.last_export_time = wall_now();
     if (result.code == ExportResult::Code::success) {

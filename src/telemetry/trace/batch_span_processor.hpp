@@ -14,11 +14,10 @@
 // the timer. When the whole queue is full the span is dropped and counted; the first
 // drop of an episode and its end are reported through the warning sink from the
 // export thread. The queue bound counts the batch being exported until the exporter
-// has read it (SpanExporter::export_pipelined: the OTLP exporter has encoded it by
-// then), so at most max_queue_size spans are ever held, plus the exporter's encoded
-// batches on their way to the collector (two for OTLP): the export thread takes the
-// next batch while the previous one waits for the collector's answer. Spans from different lanes
-// may be exported in a different order than they ended.
+// has read it (SpanExporter::export_releasing: the OTLP exporter has encoded it by
+// then), so at most max_queue_size spans are ever held, plus one encoded batch on its
+// way to the collector. Spans from different lanes may be exported in a different
+// order than they ended.
 
 #include <chrono>
 #include <functional>

@@ -49,19 +49,6 @@ class SpanExporter {
     batch_read();
     return result;
   }
-  // What the batch processor calls: like export_releasing, but it may return once the
-  // batch is read and handed on, before the collector answers, so that the processor
-  // can take and hand on the next batch while this one is on the network. `batch_read`
-  // is called before it returns; `done` exactly once with the result, on this thread
-  // or the exporter's own, possibly later. An exporter holds a bounded number of
-  // batches this way (it waits for room before reading the next); force_flush waits
-  // for all of them, and shutdown for up to its deadline before failing the rest. The
-  // default exports synchronously.
-  virtual void export_pipelined(SpanBatch batch, std::chrono::steady_clock::time_point deadline,
-                                const std::function<void()>& batch_read,
-                                const std::function<void(ExportResult)>& done) noexcept {
-    done(export_releasing(batch, deadline, batch_read));
-  }
   virtual bool force_flush(std::chrono::steady_clock::time_point deadline) noexcept = 0;
   virtual void shutdown(std::chrono::steady_clock::time_point deadline) noexcept = 0;
   // For the start-up line: "otlp grpc http://localhost:4317", "console"...

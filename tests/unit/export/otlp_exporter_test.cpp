@@ -3,12 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include <array>
-#include <atomic>
-#include <condition_variable>
 #include <deque>
 #include <mutex>
-#include <thread>
 
 #include "otlp_test_support.hpp"
 #include "telemetry/export/otlp_exporter.hpp"
@@ -65,15 +61,14 @@ class ScriptedTransport final : public OtlpTransport {
   std::vector<std::size_t> sent_requests;
   std::vector<std::size_t> counts_to_prepare;  // empty: one request with everything
 
-  std::vector<std::size_t> prepare(std::size_t, SpanBatch batch, std::size_t,
-                                   std::size_t& oversized) override {
+  std::vector<std::size_t> prepare(SpanBatch batch, std::size_t, std::size_t& oversized) override {
     oversized = 0;
     if (counts_to_prepare.empty()) return {batch.size()};
     return counts_to_prepare;
   }
   std::function<void()> on_send;  // runs during each send, e.g. a concurrent shutdown
 
-  SendResult send(std::size_t, std::size_t index, Clock::time_point) noexcept override {
+  SendResult send(std::size_t index, Clock::time_point) noexcept override {
     sent_requests.push_back(index);
     if (on_send) on_send();
     if (script.empty()) return {};
@@ -296,144 +291,6 @@ TEST_F(ExporterTest, AnAttemptCutShortByShutdownIsNotAnOutage) {
   transport->script = {{Outcome::permanent, {}, 0, "cancelled by shutdown"}};
   const auto result = export_batch(2, std::chrono::seconds(30));
   EXPECT_EQ(result.code, ExportResult::Code::failure);
-  EXPECT_EQ(logger.count(logs::Level::warn), 0u);
-}
-
-// Holds each send until the test lets the collector answer; records what was sent.
-class GatedTransport final : public OtlpTransport {
- public:
-  std::vector<std::size_t> prepare(std::size_t slot, SpanBatch batch, std::size_t,
-                                   std::size_t& oversized) override {
-    std::lock_guard lock(mutex_);
-    oversized = 0;
-    slot_spans_[slot] = batch.size();
-    return {batch.size()};
-  }
-  SendResult send(std::size_t slot, std::size_t, Clock::time_point) noexcept override {
-    std::unique_lock lock(mutex_);
-    sent_.push_back(slot_spans_[slot]);
-    changed_.notify_all();
-    changed_.wait(lock, [&] { return answers_ > 0 || cancelled_; });
-    if (cancelled_) return {Outcome::permanent, {}, 0, "cancelled by shutdown"};
-    --answers_;
-    return {};
-  }
-  void cancel() noexcept override {
-    std::lock_guard lock(mutex_);
-    cancelled_ = true;
-    changed_.notify_all();
-  }
-  void answer(std::size_t count) {
-    std::lock_guard lock(mutex_);
-    answers_ += count;
-    changed_.notify_all();
-  }
-  // The span count of each batch sent, in the order sent, once `count` were sent.
-  std::vector<std::size_t> wait_for_sends(std::size_t count) {
-    std::unique_lock lock(mutex_);
-    changed_.wait_for(lock, std::chrono::seconds(10), [&] { return sent_.size() >= count; });
-    return sent_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::array<std::size_t, kRequestSlots> slot_spans_{};
-  std::vector<std::size_t> sent_;
-  std::size_t answers_ = 0;
-  bool cancelled_ = false;
-};
-
-// Hands batches of 1, 2, 3... spans to an exporter and collects their answers.
-class PipelineTest : public ::testing::Test {
- protected:
-  PipelineTest() {
-    auto owned = std::make_unique<GatedTransport>();
-    transport = owned.get();
-    exporter = make_exporter_with_transport(config, std::move(owned), logger);
-  }
-  ~PipelineTest() override {
-    transport->answer(100);
-    exporter.reset();
-  }
-
-  // Returns once the exporter has taken the batch; `read` is set when it read it.
-  void hand_on(std::size_t spans, std::atomic<bool>& read) {
-    std::vector<SpanData> batch;
-    for (std::size_t i = 0; i < spans; ++i)
-      batch.push_back(testing::make_span(static_cast<std::uint8_t>(i)));
-    exporter->export_pipelined(
-        batch, Clock::now() + std::chrono::seconds(30), [&read] { read = true; },
-        [this, spans](ExportResult result) {
-          std::lock_guard lock(mutex);
-          answers.emplace_back(spans, result);
-          answered.notify_all();
-        });
-  }
-  std::vector<std::pair<std::size_t, ExportResult>> wait_for_answers(std::size_t count) {
-    std::unique_lock lock(mutex);
-    answered.wait_for(lock, std::chrono::seconds(10), [&] { return answers.size() >= count; });
-    return answers;
-  }
-
-  OtlpConfig config;
-  CapturingLogger logger;
-  GatedTransport* transport = nullptr;
-  std::unique_ptr<SpanExporter> exporter;
-  std::mutex mutex;
-  std::condition_variable answered;
-  std::vector<std::pair<std::size_t, ExportResult>> answers;
-};
-
-TEST_F(PipelineTest, TheNextBatchIsTakenWhileOneWaitsForTheCollector) {
-  std::atomic<bool> first{false}, second{false}, third{false};
-  hand_on(1, first);
-  EXPECT_TRUE(first);
-  EXPECT_EQ(transport->wait_for_sends(1), (std::vector<std::size_t>{1}));
-  // The collector has not answered the first batch: the second is still read at once.
-  hand_on(2, second);
-  EXPECT_TRUE(second);
-  EXPECT_TRUE(wait_for_answers(0).empty());
-  // Two batches wait for the collector: the third waits for one of them to be answered.
-  std::thread third_thread([&] { hand_on(3, third); });
-  std::this_thread::sleep_for(milliseconds(100));
-  EXPECT_FALSE(third);
-  transport->answer(1);
-  third_thread.join();
-  EXPECT_TRUE(third);
-  transport->answer(2);
-  EXPECT_TRUE(exporter->force_flush(Clock::now() + std::chrono::seconds(10)));
-  // Sent and answered in the order handed on, each once.
-  EXPECT_EQ(transport->wait_for_sends(3), (std::vector<std::size_t>{1, 2, 3}));
-  const auto results = wait_for_answers(3);
-  ASSERT_EQ(results.size(), 3u);
-  for (std::size_t i = 0; i < 3; ++i) {
-    EXPECT_EQ(results[i].first, i + 1);
-    EXPECT_EQ(results[i].second.code, ExportResult::Code::success);
-  }
-}
-
-TEST_F(PipelineTest, ShutdownWaitsUntilItsDeadlineThenFailsWhatIsUnanswered) {
-  std::atomic<bool> first{false}, second{false};
-  hand_on(1, first);
-  hand_on(2, second);
-  EXPECT_FALSE(exporter->force_flush(Clock::now() + milliseconds(50)));
-  const auto started = Clock::now();
-  exporter->shutdown(Clock::now() + milliseconds(200));
-  const auto took = Clock::now() - started;
-  EXPECT_GE(took, milliseconds(150));
-  EXPECT_LT(took, std::chrono::seconds(5));
-  // The first was cancelled on the wire, the second never sent; both are reported lost.
-  EXPECT_EQ(transport->wait_for_sends(1), (std::vector<std::size_t>{1}));
-  const auto results = wait_for_answers(2);
-  ASSERT_EQ(results.size(), 2u);
-  EXPECT_EQ(results[0].first, 1u);
-  EXPECT_EQ(results[1].first, 2u);
-  EXPECT_EQ(results[0].second.code, ExportResult::Code::failure);
-  EXPECT_EQ(results[1].second.code, ExportResult::Code::failure);
-  EXPECT_NE(results[1].second.message.find("2 of 2 spans not exported"), std::string::npos)
-      << results[1].second.message;
-  // A shutdown is not an outage of the collector.
   EXPECT_EQ(logger.count(logs::Level::warn), 0u);
 }
 
