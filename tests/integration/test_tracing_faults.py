@@ -338,5 +338,50 @@ class BlackholeShutdownTest(unittest.TestCase):
             blackhole.close()
 
 
+class SlowCollectorTest(unittest.TestCase):
+    """A collector that takes its time to answer each request: requests do not wait for
+    it, and every span arrives once, each trace whole, while batches wait in the queue
+    for the answer to the one on the wire (ADR 022)."""
+
+    DELAY_MS = 300
+
+    def test_requests_do_not_wait_and_every_trace_arrives_whole(self):
+        with OtlpReceiver("--delay-ms", str(self.DELAY_MS)) as receiver:
+            service = Service(env={"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint("grpc"),
+                                   "OTEL_TRACES_SAMPLER": "always_on",
+                                   "OTEL_BSP_MAX_EXPORT_BATCH_SIZE": "16",
+                                   "OTEL_EXPORTER_OTLP_TIMEOUT": "10000",
+                                   "OTEL_BSP_EXPORT_TIMEOUT": "10000",
+                                   **FAST_BATCHES}).start()
+            try:
+                _, token = service.new_user("slow")
+                board = service.create_board(token, name="Slow")
+                path = f"/api/boards/{board['id']}"
+                # Ten batches or more, each answered DELAY_MS late.
+                latencies, responses = run_load(service, path, token, 40, threads=2)
+                self.assertEqual({r.status for r in responses}, {200})
+                self.assertLess(statistics.median(latencies), self.DELAY_MS / 1000 / 3,
+                                latencies)
+                trace_ids = {r.headers["x-trace-id"] for r in responses}
+                receiver.wait_for_spans(
+                    lambda s: s["kind"] == SPAN_KIND_SERVER and s["traceId"] in trace_ids,
+                    count=len(trace_ids), timeout=30)
+            finally:
+                # Shutdown exports what is still queued (within its bound).
+                code = service.stop()
+            self.assertEqual(code, 0, service.output_tail())
+            totals = export_totals(service)
+            self.assertEqual((totals["dropped"], totals["failed"]), (0, 0), totals)
+            spans = receiver.spans()
+            self.assertEqual(totals["exported"], len(spans), totals)
+            self.assertGreaterEqual(receiver.stats()["requests"], 10)
+            span_ids = [s["spanId"] for s in spans]
+            self.assertEqual(len(span_ids), len(set(span_ids)), "a span was delivered twice")
+            # Every read's trace arrived whole: the same number of spans for each, and
+            # more than its server span.
+            sizes = {len([s for s in spans if s["traceId"] == t]) for t in trace_ids}
+            self.assertEqual(len(sizes), 1, sizes)
+            self.assertGreaterEqual(sizes.pop(), 4)
+
 if __name__ == "__main__":
     unittest.main()
