@@ -218,7 +218,6 @@ print("; ".join(out) if out else "none logged")
 EOF
 }
 
-# rb_rss_kb PID: resident memory in KiB (VmRSS), to show memory stays flat under load.
 # rb_thread_ticks PID: one line per thread of PID: "tid name cpu_ticks voluntary
 # nonvoluntary" (utime + stime from /proc/PID/task/TID/stat; context switches from
 # .../status: a voluntary one is the thread going to sleep, so one wake-up each).
@@ -260,6 +259,7 @@ print(" ".join(r for _, r in sorted(rows, reverse=True)))
 EOF
 }
 
+# rb_rss_kb PID: resident memory in KiB (VmRSS), to show memory stays flat under load.
 rb_rss_kb() {
   awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
 }

@@ -5,11 +5,7 @@
 namespace http {
 
 Response json_response(beast_http::status status, const boost::json::value& body) {
-  Response response{status, 11};
-  response.set(beast_http::field::content_type, "application/json");
-  response.body() = boost::json::serialize(body);
-  response.prepare_payload();
-  return response;
+  return json_text_response(status, boost::json::serialize(body));
 }
 
 Response json_text_response(beast_http::status status, std::string body) {
