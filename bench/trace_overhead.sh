@@ -30,6 +30,8 @@
 #   RB_TRACE_VIEW=off|on (default off: the built-in trace view off in every configuration,
 #   so that "off" is untraced as issue 19 defines it and the traced runs measure export
 #   alone; on leaves the view as the service defaults it),
+#   RB_THREAD_STATS=1 to print each service thread's CPU µs, wake-ups and preemptions per
+#   request under each run (bench/lib/common.sh rb_thread_report),
 #   RB_BASE_BIN=PATH: a second binary (an older build) run in the same rounds right after
 #   each run of this one, in the off and on-light configurations (labels off-base and
 #   on-light-base), so that old and new are compared in one run; the summary then prints
@@ -83,7 +85,7 @@ measure() {
   if [ -n "${RB_SIDECAR_PID:-}" ]; then spans0=$(curl -fsS -m 5 "http://127.0.0.1:$RB_SINK_HTTP/stats"); fi
   RB_DURATION=2 RB_RESULTS="" rb_wrk warmup board_read.lua "/api/boards/$RB_BOARD_ID" >/dev/null
   rb_wrk "$label" board_read.lua "/api/boards/$RB_BOARD_ID" >/dev/null
-  local line=$RB_LAST
+  local line=$RB_LAST threads=${RB_LAST_THREADS:-}
   rb_stop_service
   if [ -n "${RB_SIDECAR_PID:-}" ]; then spans1=$(curl -fsS -m 5 "http://127.0.0.1:$RB_SINK_HTTP/stats"); fi
   local totals
@@ -93,6 +95,7 @@ measure() {
     totals="none logged; $RB_STOP; stderr: $(tail -c 300 "$rb_tmp/run$run.err" | tr '\n' ' ')"
   fi
   echo "$line export[$totals]${spans1:+ sink_before=$spans0 sink_after=$spans1}"
+  if [ -n "$threads" ]; then echo "  threads per request: $threads"; fi
   local dropped
   dropped=$(sed -n 's/.*dropped=\([0-9]*\).*/\1/p' <<<"$totals" | head -1)
   local received=""
