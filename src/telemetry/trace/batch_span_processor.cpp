@@ -1,5 +1,7 @@
 #include "telemetry/trace/batch_span_processor.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -352,6 +354,8 @@ class BatchSpanProcessor::ExportThread {
 };
 
 void BatchSpanProcessor::run(std::shared_ptr<State> shared) noexcept {
+  // Named so that top, perf and /proc/PID/task show which thread exports.
+  pthread_setname_np(pthread_self(), "span-export");
   ExportThread(*shared).run();
 }
 
