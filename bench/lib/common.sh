@@ -211,9 +211,9 @@ for line in open(sys.argv[1]):
     except ValueError:
         continue
     if rec.get("message") == "span export totals":
-        out.append("exported=%s dropped=%s failed=%s batches=%s flushed=%s" % (
+        out.append("exported=%s dropped=%s failed=%s batches=%s yields=%s flushed=%s" % (
             rec.get("exported"), rec.get("dropped"), rec.get("failed"), rec.get("batches"),
-            rec.get("flushed_in_time")))
+            rec.get("yields", "n/a"), rec.get("flushed_in_time")))
 print("; ".join(out) if out else "none logged")
 EOF
 }

@@ -115,6 +115,7 @@ void Telemetry::shutdown(std::chrono::steady_clock::time_point spans_deadline,
                  {"dropped", static_cast<std::int64_t>(stats.dropped)},
                  {"failed", static_cast<std::int64_t>(stats.failed)},
                  {"batches", static_cast<std::int64_t>(stats.batches)},
+                 {"yields", static_cast<std::int64_t>(stats.yields)},
                  {"flushed_in_time", flushed}});
   }
   if (trace_view) trace_view->stop();

@@ -1,6 +1,7 @@
 #include "telemetry/trace/batch_span_processor.hpp"
 
 #include <pthread.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <atomic>
@@ -29,6 +30,9 @@ void warn_to_stderr(std::string_view message) {
   std::fprintf(stderr, "telemetry: %.*s\n", static_cast<int>(message.size()), message.data());
 }
 
+// How often a thread ending spans gives way while the export thread is behind.
+constexpr std::int64_t kYieldEvery = 32;
+
 }  // namespace
 
 struct BatchSpanProcessor::State {
@@ -43,6 +47,10 @@ struct BatchSpanProcessor::State {
   std::atomic<std::int64_t> pending{0};
   std::atomic<bool> stopping{false};
   std::atomic<bool> drop_episode{false};  // set by the first drop, cleared on recovery
+  // From this many spans waiting on, the export thread is behind: a full batch woke it
+  // and another has piled up since (see give_way_to_export). Past the queue: never.
+  std::int64_t behind_from = 0;
+  std::atomic<std::uint64_t> yields{0};
 
   // What the export thread is asked to do; `wake` and `done` wait on this mutex.
   mutable std::mutex mutex;
@@ -88,6 +96,8 @@ BatchSpanProcessor::BatchSpanProcessor(std::unique_ptr<SpanExporter> exporter, B
   state.warn = warn ? std::move(warn) : WarningSink(warn_to_stderr);
   state.stats.name = "batch -> " + (exporter ? exporter->describe() : std::string("nothing"));
   state.stats.queue_capacity = config.max_queue_size;
+  state.behind_from = static_cast<std::int64_t>(
+      std::max(config.max_queue_size / 2, config.max_export_batch_size + 1));
   state.exporter = std::move(exporter);
   worker_ = std::thread(&BatchSpanProcessor::run, state_);
 }
@@ -95,6 +105,24 @@ BatchSpanProcessor::BatchSpanProcessor(std::unique_ptr<SpanExporter> exporter, B
 BatchSpanProcessor::~BatchSpanProcessor() {
   shutdown(SteadyClock::now() + state_->config.export_timeout);
 }
+
+namespace {
+
+// The export thread was woken by a full batch and has not come for it while another
+// piled up: on a machine whose cores are all busy (request threads, and a collector
+// or load generator beside the service) it is waiting for a core, and at the service's
+// peak the queue lasts a few milliseconds more. The thread ending this span lets the
+// scheduler run something else on its core (the export thread, or a local collector
+// it waits for) before the queue overflows. Not a wait: with nothing else runnable
+// the call returns at once. Only every kYieldEvery spans while half the queue is
+// waiting: with a slow collector (the queue full, pushes refused) that is a few calls
+// each time a batch leaves.
+void give_way_to_export(std::atomic<std::uint64_t>& yields) noexcept {
+  yields.fetch_add(1, std::memory_order_relaxed);
+  sched_yield();
+}
+
+}  // namespace
 
 void BatchSpanProcessor::on_end(FinishedSpan span) noexcept {
   if (!span->context.sampled()) return;  // recorded for in-process use only
@@ -116,7 +144,12 @@ void BatchSpanProcessor::on_end(FinishedSpan span) noexcept {
     return;
   }
   const auto batch = static_cast<std::int64_t>(state.config.max_export_batch_size);
-  if (state.pending.fetch_add(1, std::memory_order_acq_rel) + 1 == batch) state.request_wake();
+  const std::int64_t queued = state.pending.fetch_add(1, std::memory_order_acq_rel) + 1;
+  if (queued == batch) {
+    state.request_wake();
+  } else if (queued >= state.behind_from && queued % kYieldEvery == 0) {
+    give_way_to_export(state.yields);
+  }
 }
 
 bool BatchSpanProcessor::force_flush(SteadyClock::time_point deadline) noexcept {
@@ -166,6 +199,7 @@ ProcessorStats BatchSpanProcessor::stats() const {
   stats.queued += queue.accepted;
   stats.dropped += queue.dropped;
   stats.queue_size += queue.held;
+  stats.yields = state.yields.load(std::memory_order_relaxed);
   return stats;
 }
 

@@ -25,6 +25,9 @@ struct ProcessorStats {
   std::uint64_t failed = 0;    // spans in failed batches, or refused by the receiver
   std::uint64_t batches = 0;   // export calls made
   std::uint64_t failed_batches = 0;
+  // Times a thread ending spans gave its core away while the export thread was behind
+  // (batch_span_processor.cpp, give_way_to_export).
+  std::uint64_t yields = 0;
   std::size_t queue_size = 0;  // now, including the batch being exported
   std::size_t queue_capacity = 0;
   bool last_export_ok = true;

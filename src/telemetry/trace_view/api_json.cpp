@@ -125,6 +125,7 @@ std::string pipeline_json(const std::vector<ProcessorStats>& processors, const V
     add_number(list, "failed", p.failed);
     add_number(list, "batches", p.batches);
     add_number(list, "failed_batches", p.failed_batches);
+    add_number(list, "yields", p.yields);
     add_number(list, "queue_size", p.queue_size);
     add_number(list, "queue_capacity", p.queue_capacity);
     add_bool(list, "last_export_ok", p.last_export_ok);

@@ -122,6 +122,35 @@ TEST(BatchSpanProcessor, ABatchTheExporterHasReadNoLongerTakesQueueRoom) {
   EXPECT_EQ(control->exported_count(), 12u);
 }
 
+TEST(BatchSpanProcessor, ThreadsEndingSpansGiveWayOnlyWhileHalfTheQueueWaits) {
+  auto control = std::make_shared<ExporterControl>();
+  control->gate_open = false;
+  BatchSpanProcessor processor(std::make_unique<ControlledExporter>(control), config_of(256, 8));
+  push(processor, "a", 8);  // a full batch: the export thread takes it and blocks
+  control->wait_for_exports_entered(1);
+  // 248 more wait: from 128 waiting on (half the queue), every 32nd gives way: at 128,
+  // 160, 192 and 224. The queue is then full, and the 8 refused spans do not yield.
+  push(processor, "b", 256);
+  ProcessorStats stats = processor.stats();
+  EXPECT_EQ(stats.yields, 4u);
+  EXPECT_EQ(stats.dropped, 8u);
+  control->open_gate();
+  ASSERT_TRUE(processor.force_flush(SteadyClock::now() + 30s));
+  EXPECT_EQ(processor.stats().exported, 256u);
+}
+
+TEST(BatchSpanProcessor, NoThreadGivesWayWhileTheExportThreadKeepsUp) {
+  auto control = std::make_shared<ExporterControl>();
+  BatchSpanProcessor processor(std::make_unique<ControlledExporter>(control), config_of(256, 8));
+  for (int round = 0; round < 40; ++round) {
+    push(processor, "r" + std::to_string(round) + "-", 10);
+    ASSERT_TRUE(processor.force_flush(SteadyClock::now() + 30s));
+  }
+  const ProcessorStats stats = processor.stats();
+  EXPECT_EQ(stats.exported, 400u);
+  EXPECT_EQ(stats.yields, 0u);
+}
+
 TEST(BatchSpanProcessor, ExportsAsSoonAsAFullBatchIsQueued) {
   auto control = std::make_shared<ExporterControl>();
   BatchSpanProcessor processor(std::make_unique<ControlledExporter>(control), config_of(64, 5));
