@@ -189,6 +189,10 @@ void apply(Config& config, const std::string& name, const std::string& value) {
   } else if (name == "BOARD_TRACE_VIEW") {
     if (value != "on" && value != "off") throw Invalid{name + ": '" + value + "' is not on or off"};
     config.trace_view.enabled = value == "on";
+  } else if (name == "BOARD_TRACE_SPANS") {
+    if (value != "all" && value != "entry")
+      throw Invalid{name + ": '" + value + "' is not all or entry"};
+    config.trace_entry_spans_only = value == "entry";
   } else if (name == "BOARD_TRACE_VIEW_SLOW_MS") {
     config.trace_view.slow = parse_millis(name, value);
   } else if (name == "BOARD_TRACE_VIEW_MAX_MB") {
@@ -257,6 +261,7 @@ constexpr const char* kEnvironmentSettings[] = {
     "BOARD_REGISTRATIONS_PER_ADDRESS",
     "BOARD_AUTH_LIMIT_KEYS",
     "BOARD_TRACE_VIEW",
+    "BOARD_TRACE_SPANS",
     "BOARD_TRACE_VIEW_SLOW_MS",
     "BOARD_TRACE_VIEW_MAX_MB",
     "BOARD_TRACE_VIEW_MAX_TRACES",

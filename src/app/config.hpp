@@ -65,8 +65,9 @@ struct Config {
   RateSetting registrations_per_address{20, std::chrono::seconds(3600)};
   std::size_t auth_limit_keys = 10000;  // accounts or addresses each limit remembers
   TraceViewSettings trace_view;
-  realtime::Options realtime;  // BOARD_WS_*
-  domain::SyncOptions sync;    // BOARD_EVENTS_*: kept events, catch-up
+  bool trace_entry_spans_only = false;  // BOARD_TRACE_SPANS=entry
+  realtime::Options realtime;           // BOARD_WS_*
+  domain::SyncOptions sync;             // BOARD_EVENTS_*: kept events, catch-up
   std::chrono::milliseconds prune_interval{60'000};
 };
 

@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
   config.max_connections = std::get<std::size_t>(cap);
 
   auto telemetry = app::setup_telemetry([](const char* name) { return std::getenv(name); },
-                                        app::unsampled_routes(), config_request.config.trace_view);
+                                        app::unsampled_routes(), config_request.config.trace_view,
+                                        config_request.config.trace_entry_spans_only);
   if (const auto* error = std::get_if<app::TelemetryError>(&telemetry)) {
     std::fprintf(stderr, "realtime-board-api: invalid configuration: %s\n", error->message.c_str());
     return 2;

@@ -36,10 +36,11 @@ std::shared_ptr<telemetry::trace_view::TraceView> make_trace_view(
 
 std::variant<Telemetry, TelemetryError> setup_telemetry(
     const telemetry::EnvLookup& getenv, const std::vector<std::string>& unsampled_spans,
-    const TraceViewSettings& view_settings) {
+    const TraceViewSettings& view_settings, bool entry_spans_only) {
   auto log_options = telemetry::logs::LoggerOptions::from_env(getenv, isatty(STDOUT_FILENO) == 1);
   if (!log_options) return TelemetryError{log_options.error()};
   telemetry::TracingConfig config = telemetry::TracingConfig::from_env(getenv);
+  config.entry_spans_only = entry_spans_only;
   std::shared_ptr<telemetry::trace_view::TraceView> view;
   if (view_settings.enabled && !config.sdk_disabled) {
     view = make_trace_view(view_settings);
@@ -99,6 +100,7 @@ void Telemetry::log_startup() const {
                {{"service_name", service},
                 {"exporters", exporters_description.empty() ? "none" : exporters_description},
                 {"sampler", sampler_description},
+                {"spans", config.entry_spans_only ? "entry" : "all"},
                 {"trace_view", trace_view ? "on" : "off"}});
 }
 

@@ -39,9 +39,10 @@ struct TelemetryError {
 
 // `unsampled_spans`: span names never sampled whatever the sampler says ("GET /health").
 // With the trace view on, tracing is on even without an exporter, and every span is
-// recorded for the view (export still follows the sampler).
+// recorded for the view (export still follows the sampler). `entry_spans_only`:
+// telemetry::TracingConfig::entry_spans_only (BOARD_TRACE_SPANS=entry).
 std::variant<Telemetry, TelemetryError> setup_telemetry(
     const telemetry::EnvLookup& getenv, const std::vector<std::string>& unsampled_spans,
-    const TraceViewSettings& view_settings);
+    const TraceViewSettings& view_settings, bool entry_spans_only = false);
 
 }  // namespace app

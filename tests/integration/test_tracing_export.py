@@ -419,6 +419,32 @@ class ServerSpanTest(TracedServiceTestCase):
             self.assertNotIn(value.encode(), exported)
 
 
+class EntrySpansOnlyTest(TracedServiceTestCase):
+    """BOARD_TRACE_SPANS=entry: a request is exported as its own span alone."""
+
+    extra_env = {"BOARD_TRACE_SPANS": "entry"}
+
+    def test_board_read_is_one_server_span_and_its_logs_name_it(self):
+        user, token = self.service.new_user("entry")
+        board = self.service.create_board(token, name="entry-" + secrets.token_hex(4))
+        response, trace_id, parent_id = self.traced_request(
+            "GET", f"/api/boards/{board['id']}", token=token)
+        self.assertEqual(response.status, 200, response)
+        spans = self.complete_trace(trace_id)
+        self.assertEqual([s["name"] for s in spans], ["GET /api/boards/{id}"])
+        server = spans[0]
+        self.assertEqual(server["parentSpanId"], parent_id)
+        self.assertEqual(attribute(server, "http.response.status_code"), 200)
+        self.assertEqual(attribute(server, "enduser.id"), str(user["id"]))
+        # What was logged under the statements names the request's span.
+        request_id = response.headers["x-request-id"]
+        for line in self.service.logs_for(request_id):
+            self.assertEqual(line.get("trace_id"), trace_id, line)
+            self.assertEqual(line.get("span_id"), server["spanId"], line)
+        started = self.service.wait_for_log(lambda l: l.get("message") == "tracing on")
+        self.assertEqual(started["spans"], "entry")
+
+
 class ServerErrorSpanTest(TracedServiceTestCase):
     """A handler that throws: the lead's fault-injection route, on only with
     BOARD_DEBUG_FAULTS=1."""

@@ -59,6 +59,12 @@ struct TracingConfig {
   // set; empty for `none` (recorded for in-process use, exported nowhere).
   std::vector<ExporterKind> exporters;
   SamplerConfig sampler;
+  // Only entry spans record: those with no parent or a remote one, and SERVER and
+  // CONSUMER spans (a request, a WebSocket message). A span started under a local
+  // parent otherwise records nothing and keeps its parent's ids, so what is logged
+  // under it names the entry span. For services whose peak cannot afford a span per
+  // statement; off by default.
+  bool entry_spans_only = false;
   SpanLimits limits;
   BatchConfig batch;
   std::vector<std::string> warnings;

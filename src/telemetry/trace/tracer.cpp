@@ -9,9 +9,11 @@
 
 namespace telemetry {
 
-Tracer::Tracer(bool enabled, SpanLimits limits, std::unique_ptr<Sampler> sampler,
+Tracer::Tracer(bool enabled, bool entry_spans_only, SpanLimits limits,
+               std::unique_ptr<Sampler> sampler,
                const std::vector<std::unique_ptr<SpanProcessor>>& processors)
     : enabled_(enabled),
+      entry_spans_only_(entry_spans_only),
       record_unsampled_(std::any_of(processors.begin(), processors.end(),
                                     [](const auto& p) { return p->wants_unsampled_spans(); })),
       limits_(limits),
@@ -22,6 +24,18 @@ Span Tracer::start_span(std::string_view name, SpanKind kind, const SpanContext&
                         Attributes initial) noexcept {
   SpanContext context;
   const bool parent_valid = parent.valid();
+  if (entry_spans_only_ && parent_valid && !parent.remote && kind != SpanKind::server &&
+      kind != SpanKind::consumer) {
+    // Not an entry span: it stands for its parent, ids and all (see TracingConfig).
+    context.trace_id = parent.trace_id;
+    context.span_id = parent.span_id;
+    context.flags = parent.flags;
+    try {
+      context.trace_state = parent.trace_state;
+    } catch (...) {
+    }
+    return Span(this, std::move(context), nullptr);
+  }
   if (parent.trace_id.valid()) {
     context.trace_id = parent.trace_id;
     // Only the parent's word says whether an id it gave us is random.
@@ -114,7 +128,8 @@ TracerProvider::TracerProvider(TracingConfig config, Resource resource,
                     processors_.end());
   if (!sampler) sampler = make_sampler(config_.sampler);
   const bool enabled = config_.enabled && !config_.sdk_disabled;
-  tracer_.reset(new Tracer(enabled, config_.limits, std::move(sampler), processors_));
+  tracer_.reset(new Tracer(enabled, config_.entry_spans_only, config_.limits, std::move(sampler),
+                           processors_));
 }
 
 TracerProvider::~TracerProvider() {

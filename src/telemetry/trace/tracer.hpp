@@ -51,12 +51,13 @@ class Tracer {
  private:
   friend class Span;
   friend class TracerProvider;
-  Tracer(bool enabled, SpanLimits limits, std::unique_ptr<Sampler> sampler,
+  Tracer(bool enabled, bool entry_spans_only, SpanLimits limits, std::unique_ptr<Sampler> sampler,
          const std::vector<std::unique_ptr<SpanProcessor>>& processors);
 
   void end_span(detail::SpanRecord* record) noexcept;
 
   bool enabled_;
+  bool entry_spans_only_;  // TracingConfig::entry_spans_only
   bool record_unsampled_;
   SpanLimits limits_;
   std::unique_ptr<Sampler> sampler_;

@@ -190,6 +190,16 @@ TEST(Config, TraceViewSettingsAreRead) {
   EXPECT_EQ(view.link_template, "https://g.example/{trace_id}");
 }
 
+TEST(Config, TraceSpansAreAllUnlessEntryIsAsked) {
+  const auto all = load({});
+  ASSERT_EQ(error_of(all), "");
+  EXPECT_FALSE(std::get<app::ConfigRequest>(all).config.trace_entry_spans_only);
+  const auto entry = load({{"BOARD_TRACE_SPANS", "entry"}});
+  ASSERT_EQ(error_of(entry), "");
+  EXPECT_TRUE(std::get<app::ConfigRequest>(entry).config.trace_entry_spans_only);
+  EXPECT_EQ(error_of(load({{"BOARD_TRACE_SPANS", "some"}})).rfind("BOARD_TRACE_SPANS:", 0), 0u);
+}
+
 TEST(Config, InvalidTraceViewSettingsNameTheSetting) {
   EXPECT_EQ(error_of(load({{"BOARD_TRACE_VIEW", "maybe"}})).rfind("BOARD_TRACE_VIEW:", 0), 0u);
   EXPECT_EQ(error_of(load({{"BOARD_DEBUG_TOKEN", "short"}})).rfind("BOARD_DEBUG_TOKEN:", 0), 0u);

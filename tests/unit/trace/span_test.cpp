@@ -38,6 +38,35 @@ TEST(Span, RootSpanStartsANewRandomSampledTrace) {
   EXPECT_GT(spans[0].start_time, 1'600'000'000'000'000'000ULL);  // a wall-clock time
 }
 
+TEST(Span, WithEntrySpansOnlyALocalChildStandsForItsParentAndRecordsNothing) {
+  RecordingSetup setup(make_always_on_sampler(), {}, true, /*entry_spans_only=*/true);
+  Span request = setup.tracer().start_span("GET /x", SpanKind::server, test::remote_parent(true));
+  Span statement = request.start_child("SELECT boards", SpanKind::client);
+  Span step = statement.start_child("authorize");
+  EXPECT_FALSE(statement.is_recording());
+  EXPECT_FALSE(step.is_recording());
+  // Their ids are the request span's: a log line written under them names it.
+  EXPECT_EQ(statement.context().trace_id, request.context().trace_id);
+  EXPECT_EQ(statement.context().span_id, request.context().span_id);
+  EXPECT_EQ(step.context().span_id, request.context().span_id);
+  EXPECT_TRUE(statement.context().sampled());
+  // An entry span under a local parent (a WebSocket message on its connection) and a
+  // new root still record.
+  Span message = request.start_child("WS cursor.move", SpanKind::server);
+  EXPECT_TRUE(message.is_recording());
+  Span startup = setup.tracer().start_span("startup", SpanKind::internal, SpanContext{});
+  EXPECT_TRUE(startup.is_recording());
+  step.end();
+  statement.end();
+  message.end();
+  startup.end();
+  request.end();
+  std::vector<std::string> names;
+  for (const auto& span : setup.spans()) names.push_back(span.name);
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"GET /x", "WS cursor.move", "startup"}));
+}
+
 TEST(Span, ChildCarriesTraceAndParentIds) {
   RecordingSetup setup;
   Span root = setup.tracer().start_span("root", SpanKind::server, SpanContext{});

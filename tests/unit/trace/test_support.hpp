@@ -163,10 +163,12 @@ struct RecordingSetup {
   std::unique_ptr<TracerProvider> provider;
 
   explicit RecordingSetup(std::unique_ptr<Sampler> sampler = make_always_on_sampler(),
-                          SpanLimits limits = {}, bool enabled = true) {
+                          SpanLimits limits = {}, bool enabled = true,
+                          bool entry_spans_only = false) {
     TracingConfig config;
     config.enabled = enabled;
     config.limits = limits;
+    config.entry_spans_only = entry_spans_only;
     std::vector<std::unique_ptr<SpanProcessor>> processors;
     processors.push_back(std::make_unique<RecordingProcessor>(recorded));
     provider = TracerProvider::create(std::move(config), Resource{}, std::move(processors),
