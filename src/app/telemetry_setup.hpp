@@ -43,6 +43,6 @@ struct TelemetryError {
 // telemetry::TracingConfig::entry_spans_only (BOARD_TRACE_SPANS=entry).
 std::variant<Telemetry, TelemetryError> setup_telemetry(
     const telemetry::EnvLookup& getenv, const std::vector<std::string>& unsampled_spans,
-    const TraceViewSettings& view_settings, bool entry_spans_only = false);
+    const TraceViewSettings& view_settings, bool entry_spans_only);
 
 }  // namespace app

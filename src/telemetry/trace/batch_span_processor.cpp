@@ -33,6 +33,20 @@ void warn_to_stderr(std::string_view message) {
 // How often a thread ending spans gives way while the export thread is behind.
 constexpr std::int64_t kYieldEvery = 32;
 
+// The export thread was woken by a full batch and has not come for it while another
+// piled up: on a machine whose cores are all busy (request threads, and a collector
+// or load generator beside the service) it is waiting for a core, and at the service's
+// peak the queue lasts a few milliseconds more. The thread ending this span lets the
+// scheduler run something else on its core (the export thread, or a local collector
+// it waits for) before the queue overflows. Not a wait: with nothing else runnable
+// the call returns at once. Only every kYieldEvery spans while half the queue is
+// waiting: with a slow collector (the queue full, pushes refused) that is a few calls
+// each time a batch leaves.
+void give_way_to_export(std::atomic<std::uint64_t>& yields) noexcept {
+  yields.fetch_add(1, std::memory_order_relaxed);
+  sched_yield();
+}
+
 }  // namespace
 
 struct BatchSpanProcessor::State {
@@ -105,24 +119,6 @@ BatchSpanProcessor::BatchSpanProcessor(std::unique_ptr<SpanExporter> exporter, B
 BatchSpanProcessor::~BatchSpanProcessor() {
   shutdown(SteadyClock::now() + state_->config.export_timeout);
 }
-
-namespace {
-
-// The export thread was woken by a full batch and has not come for it while another
-// piled up: on a machine whose cores are all busy (request threads, and a collector
-// or load generator beside the service) it is waiting for a core, and at the service's
-// peak the queue lasts a few milliseconds more. The thread ending this span lets the
-// scheduler run something else on its core (the export thread, or a local collector
-// it waits for) before the queue overflows. Not a wait: with nothing else runnable
-// the call returns at once. Only every kYieldEvery spans while half the queue is
-// waiting: with a slow collector (the queue full, pushes refused) that is a few calls
-// each time a batch leaves.
-void give_way_to_export(std::atomic<std::uint64_t>& yields) noexcept {
-  yields.fetch_add(1, std::memory_order_relaxed);
-  sched_yield();
-}
-
-}  // namespace
 
 void BatchSpanProcessor::on_end(FinishedSpan span) noexcept {
   if (!span->context.sampled()) return;  // recorded for in-process use only
