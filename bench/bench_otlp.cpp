@@ -166,7 +166,7 @@ class NullLogger final : public logs::Logger {
 // is the most the processor can ever export; the paced run below needs 100k/s of it.
 void BM_ExportGrpc512(benchmark::State& state) {
   LocalSink sink;
-  NullLogger logger;
+  const auto logger = std::make_shared<NullLogger>();
   OtlpConfig config;
   config.endpoint = sink.endpoint();
   auto exporter = make_otlp_exporter(config, bench_resource(), logger);
@@ -187,7 +187,7 @@ void BM_SustainedGrpc1M(benchmark::State& state) {
   constexpr std::uint64_t kSpans = 1'000'000;
   const auto rate = static_cast<std::uint64_t>(state.range(0));
   LocalSink sink;
-  NullLogger logger;
+  const auto logger = std::make_shared<NullLogger>();
   const SpanData model = typical_span(1);
 
   ProcessorStats stats;
@@ -230,7 +230,7 @@ void BM_TracerSustainedGrpc1M(benchmark::State& state) {
   constexpr std::uint64_t kSpans = 1'000'000;
   const auto rate = static_cast<std::uint64_t>(state.range(0));
   LocalSink sink;
-  NullLogger logger;
+  const auto logger = std::make_shared<NullLogger>();
 
   ProcessorStats stats;
   double seconds = 0;

@@ -12,14 +12,14 @@ namespace app {
 
 namespace {
 
-std::unique_ptr<telemetry::SpanExporter> make_exporter(telemetry::ExporterKind kind,
-                                                       const telemetry::EnvLookup& getenv,
-                                                       const telemetry::Resource& resource,
-                                                       const telemetry::logs::Logger& logger) {
+std::unique_ptr<telemetry::SpanExporter> make_exporter(
+    telemetry::ExporterKind kind, const telemetry::EnvLookup& getenv,
+    const telemetry::Resource& resource, std::shared_ptr<const telemetry::logs::Logger> logger) {
   if (kind == telemetry::ExporterKind::console) {
     return std::make_unique<telemetry::ConsoleSpanExporter>(resource, STDERR_FILENO);
   }
-  return telemetry::make_otlp_exporter(telemetry::OtlpConfig::from_env(getenv), resource, logger);
+  return telemetry::make_otlp_exporter(telemetry::OtlpConfig::from_env(getenv), resource,
+                                       std::move(logger));
 }
 
 std::shared_ptr<telemetry::trace_view::TraceView> make_trace_view(
@@ -61,7 +61,7 @@ std::variant<Telemetry, TelemetryError> setup_telemetry(
   if (config.enabled) {
     try {
       for (const auto kind : config.exporters) {
-        auto exporter = make_exporter(kind, getenv, resource, *result.logger);
+        auto exporter = make_exporter(kind, getenv, resource, result.logger);
         if (!result.exporters_description.empty()) result.exporters_description += ", ";
         result.exporters_description += exporter->describe();
         const telemetry::logs::Logger* logger_for_warnings = result.logger.get();

@@ -16,7 +16,8 @@
 namespace app {
 
 struct Telemetry {
-  std::unique_ptr<telemetry::logs::AsyncLogger> logger;
+  // Shared with the OTLP exporters, whose thread may outlive a shutdown that timed out.
+  std::shared_ptr<telemetry::logs::AsyncLogger> logger;
   std::unique_ptr<telemetry::TracerProvider> tracing;
   // The built-in trace view; null when BOARD_TRACE_VIEW=off. Shared by the tracer (a
   // processor), the logger (lines inside a trace) and the pages that read it.

@@ -196,7 +196,7 @@ int main() {
     for (const auto& error : e.errors()) std::cerr << "config error: " << error << "\n";
     return 2;
   }
-  StderrLogger logger;
+  const auto logger = std::make_shared<StderrLogger>();
   Resource resource;
   resource.set("service.name", std::string("otlp-export-probe"));
   resource.set("service.instance.id", std::string("probe-1"));

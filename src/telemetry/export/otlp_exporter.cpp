@@ -19,11 +19,11 @@ constexpr std::string_view kTarget = "otlp";
 class OtlpExporter final : public SpanExporter {
  public:
   OtlpExporter(const OtlpConfig& config, std::unique_ptr<OtlpTransport> transport,
-               const logs::Logger& logger, ExporterOptions options)
+               std::shared_ptr<const logs::Logger> logger, ExporterOptions options)
       : config_(config),
         description_("otlp " + std::string(to_string(config.protocol)) + " " + config.endpoint),
         transport_(std::move(transport)),
-        logger_(logger),
+        logger_(std::move(logger)),
         options_(std::move(options)) {
     if (!options_.random01) {
       options_.random01 = [engine = std::minstd_rand(std::random_device{}())]() mutable {
@@ -139,12 +139,12 @@ class OtlpExporter final : public SpanExporter {
         const auto delay = options_.retry.next_delay(retry + 1, sent.retry_after, options_.now(),
                                                      deadline, options_.random01());
         if (delay) {
-          if (logger_.enabled(logs::Level::debug, kTarget)) {
-            logger_.debug(kTarget, "export attempt failed; retrying",
-                          {{"error", sent.message},
-                           {"retry", retry + 1},
-                           {"delay_ms", static_cast<std::int64_t>(delay->count())},
-                           {"spans", span_count}});
+          if (logger_->enabled(logs::Level::debug, kTarget)) {
+            logger_->debug(kTarget, "export attempt failed; retrying",
+                           {{"error", sent.message},
+                            {"retry", retry + 1},
+                            {"delay_ms", static_cast<std::int64_t>(delay->count())},
+                            {"spans", span_count}});
           }
           if (!sleep_for(*delay)) {
             last_error = "exporter shut down during a retry wait";
@@ -158,9 +158,9 @@ class OtlpExporter final : public SpanExporter {
     }
     ++outage_.lost_requests;
     outage_.lost_spans += static_cast<std::int64_t>(span_count);
-    if (logger_.enabled(logs::Level::debug, kTarget)) {
-      logger_.debug(kTarget, "export request given up; its spans are dropped",
-                    {{"error", last_error}, {"spans", span_count}});
+    if (logger_->enabled(logs::Level::debug, kTarget)) {
+      logger_->debug(kTarget, "export request given up; its spans are dropped",
+                     {{"error", last_error}, {"spans", span_count}});
     }
     return false;
   }
@@ -178,13 +178,13 @@ class OtlpExporter final : public SpanExporter {
     failing_ = false;
     const auto lasted =
         std::chrono::duration_cast<std::chrono::milliseconds>(options_.now() - outage_.started);
-    logger_.info(kTarget, "trace export recovered",
-                 {{"endpoint", config_.endpoint},
-                  {"protocol", to_string(config_.protocol)},
-                  {"outage_ms", static_cast<std::int64_t>(lasted.count())},
-                  {"failed_requests", outage_.lost_requests},
-                  {"failed_attempts", outage_.failed_attempts},
-                  {"dropped_spans", outage_.lost_spans}});
+    logger_->info(kTarget, "trace export recovered",
+                  {{"endpoint", config_.endpoint},
+                   {"protocol", to_string(config_.protocol)},
+                   {"outage_ms", static_cast<std::int64_t>(lasted.count())},
+                   {"failed_requests", outage_.lost_requests},
+                   {"failed_attempts", outage_.failed_attempts},
+                   {"dropped_spans", outage_.lost_spans}});
     outage_ = {};
   }
 
@@ -196,43 +196,45 @@ class OtlpExporter final : public SpanExporter {
     if (failing_) return;  // the retry or give-up debug line tells the rest
     failing_ = true;
     outage_.started = options_.now();
-    if (!logger_.enabled(logs::Level::warn, kTarget)) return;
+    if (!logger_->enabled(logs::Level::warn, kTarget)) return;
     const std::string_view hint = failure_hint(sent.message, config_.uses_tls());
     std::vector<logs::Field> fields = {{"endpoint", config_.endpoint},
                                        {"protocol", to_string(config_.protocol)},
                                        {"error", sent.message}};
     if (!hint.empty()) fields.emplace_back("hint", hint);
-    logger_.write(logs::Level::warn, kTarget,
-                  sent.outcome == Outcome::permanent
-                      ? "trace export failing: the collector rejected a request; spans are "
-                        "dropped until an export succeeds again"
-                      : "trace export failing: the collector is unreachable; retrying, then "
-                        "dropping spans until it answers again",
-                  fields, nullptr);
+    logger_->write(logs::Level::warn, kTarget,
+                   sent.outcome == Outcome::permanent
+                       ? "trace export failing: the collector rejected a request; spans are "
+                         "dropped until an export succeeds again"
+                       : "trace export failing: the collector is unreachable; retrying, then "
+                         "dropping spans until it answers again",
+                   fields, nullptr);
   }
 
   void report_partial(const SendResult& sent, ExportResult& result) {
     result.rejected_spans +=
         static_cast<std::uint64_t>(std::max<std::int64_t>(0, sent.rejected_spans));
     if (!sent.message.empty()) result.message = sent.message;
-    logger_.warn(kTarget, "collector rejected part of a trace export",
-                 {{"rejected_spans", static_cast<std::int64_t>(sent.rejected_spans)},
-                  {"error_message", sent.message},
-                  {"endpoint", config_.endpoint}});
+    logger_->warn(kTarget, "collector rejected part of a trace export",
+                  {{"rejected_spans", static_cast<std::int64_t>(sent.rejected_spans)},
+                   {"error_message", sent.message},
+                   {"endpoint", config_.endpoint}});
   }
 
   void report_oversized(std::size_t count, ExportResult& result) {
     result.rejected_spans += count;
     result.message = std::to_string(count) + " span(s) larger than the " +
                      std::to_string(config_.max_request_bytes) + "-byte request limit were dropped";
-    logger_.warn(kTarget, "span too large to export; dropped",
-                 {{"spans", count}, {"limit_bytes", config_.max_request_bytes}});
+    logger_->warn(kTarget, "span too large to export; dropped",
+                  {{"spans", count}, {"limit_bytes", config_.max_request_bytes}});
   }
 
   OtlpConfig config_;
   std::string description_;
   std::unique_ptr<OtlpTransport> transport_;
-  const logs::Logger& logger_;
+  // Shared: a shutdown that times out leaves the export thread running with this
+  // exporter, and the thread may still log after the caller has let the logger go.
+  std::shared_ptr<const logs::Logger> logger_;
   ExporterOptions options_;
   // Touched only by the export thread.
   bool failing_ = false;  // an outage is on: from a failed attempt to the next success
@@ -254,21 +256,21 @@ std::string user_agent() {
   return "realtime-board-otlp/" + std::string(sdk_version());
 }
 
-std::unique_ptr<SpanExporter> make_exporter_with_transport(const OtlpConfig& config,
-                                                           std::unique_ptr<OtlpTransport> transport,
-                                                           const logs::Logger& logger,
-                                                           ExporterOptions options) {
-  return std::make_unique<OtlpExporter>(config, std::move(transport), logger, std::move(options));
+std::unique_ptr<SpanExporter> make_exporter_with_transport(
+    const OtlpConfig& config, std::unique_ptr<OtlpTransport> transport,
+    std::shared_ptr<const logs::Logger> logger, ExporterOptions options) {
+  return std::make_unique<OtlpExporter>(config, std::move(transport), std::move(logger),
+                                        std::move(options));
 }
 
 }  // namespace otlp
 
 std::unique_ptr<SpanExporter> make_otlp_exporter(OtlpConfig config, Resource resource,
-                                                 const logs::Logger& logger) {
+                                                 std::shared_ptr<const logs::Logger> logger) {
   auto transport = config.protocol == OtlpProtocol::grpc
                        ? otlp::make_grpc_transport(config, std::move(resource))
                        : otlp::make_http_transport(config, std::move(resource));
-  return otlp::make_exporter_with_transport(config, std::move(transport), logger);
+  return otlp::make_exporter_with_transport(config, std::move(transport), std::move(logger));
 }
 
 }  // namespace telemetry

@@ -7,8 +7,9 @@
 // known to be down each request gets one attempt, so the queue and shutdown stay fast.
 //
 //   auto config = telemetry::OtlpConfig::from_env(std::getenv);  // throws OtlpConfigError
+//   std::shared_ptr<const logs::Logger> logger = ...;
 //   auto exporter = telemetry::make_otlp_exporter(config, resource, logger);
-//   logger.info("telemetry", "exporting traces", {{"exporter", exporter->describe()}});
+//   logger->info("telemetry", "exporting traces", {{"exporter", exporter->describe()}});
 
 #include <functional>
 #include <memory>
@@ -23,9 +24,11 @@
 namespace telemetry {
 
 // Never fails for an unreachable collector (connections are made lazily); throws
-// OtlpConfigError only if TLS files named in `config` cannot be loaded.
+// OtlpConfigError only if TLS files named in `config` cannot be loaded. The exporter
+// shares the logger: an export thread that a timed-out shutdown left running may log
+// after its owner has exited (BatchSpanProcessor::shutdown).
 std::unique_ptr<SpanExporter> make_otlp_exporter(OtlpConfig config, Resource resource,
-                                                 const logs::Logger& logger);
+                                                 std::shared_ptr<const logs::Logger> logger);
 
 namespace otlp {
 
@@ -43,10 +46,9 @@ struct ExporterOptions {
   std::function<bool(std::chrono::milliseconds)> sleep;
 };
 
-std::unique_ptr<SpanExporter> make_exporter_with_transport(const OtlpConfig& config,
-                                                           std::unique_ptr<OtlpTransport> transport,
-                                                           const logs::Logger& logger,
-                                                           ExporterOptions options = {});
+std::unique_ptr<SpanExporter> make_exporter_with_transport(
+    const OtlpConfig& config, std::unique_ptr<OtlpTransport> transport,
+    std::shared_ptr<const logs::Logger> logger, ExporterOptions options = {});
 
 // The transports (otlp_grpc_transport.cpp, otlp_http_transport.cpp).
 std::unique_ptr<OtlpTransport> make_grpc_transport(const OtlpConfig& config, Resource resource);

@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <future>
 #include <mutex>
 
 #include "otlp_test_support.hpp"
 #include "telemetry/export/otlp_exporter.hpp"
+#include "telemetry/trace/batch_span_processor.hpp"
 
 namespace telemetry::otlp {
 namespace {
@@ -99,7 +101,7 @@ class ExporterTest : public ::testing::Test {
       now += d;
       return true;
     };
-    exporter = make_exporter_with_transport(config, std::move(owned), logger, options);
+    exporter = make_exporter_with_transport(config, std::move(owned), shared_logger, options);
   }
 
   ExportResult export_batch(std::size_t spans, milliseconds budget) {
@@ -110,7 +112,8 @@ class ExporterTest : public ::testing::Test {
   }
 
   OtlpConfig config;
-  CapturingLogger logger;
+  std::shared_ptr<CapturingLogger> shared_logger = std::make_shared<CapturingLogger>();
+  CapturingLogger& logger = *shared_logger;
   ScriptedTransport* transport = nullptr;
   Clock::time_point now{};
   std::vector<milliseconds> slept;
@@ -200,7 +203,7 @@ TEST_F(ExporterTest, TheFirstFailedAttemptWarnsAtOnceNamingTheCause) {
     now += d;
     return true;
   };
-  exporter = make_exporter_with_transport(config, std::move(owned), logger, options);
+  exporter = make_exporter_with_transport(config, std::move(owned), shared_logger, options);
   transport->script = {{Outcome::retryable,
                         {},
                         0,
@@ -295,19 +298,93 @@ TEST_F(ExporterTest, AnAttemptCutShortByShutdownIsNotAnOutage) {
 }
 
 TEST(MakeOtlpExporter, StartsWithTheCollectorUnreachable) {
-  CapturingLogger logger;
+  const auto shared_logger = std::make_shared<CapturingLogger>();
+  CapturingLogger& logger = *shared_logger;
   OtlpConfig config;
   config.endpoint = "http://127.0.0.1:9";  // discard port: nothing listens
-  auto grpc = make_otlp_exporter(config, testing::test_resource(), logger);
+  auto grpc = make_otlp_exporter(config, testing::test_resource(), shared_logger);
   EXPECT_EQ(grpc->describe(), "otlp grpc http://127.0.0.1:9");
   config.protocol = OtlpProtocol::http_json;
   config.endpoint = "http://127.0.0.1:9/v1/traces";
-  auto http = make_otlp_exporter(config, testing::test_resource(), logger);
+  auto http = make_otlp_exporter(config, testing::test_resource(), shared_logger);
   std::vector<SpanData> batch = {testing::make_span(1)};
   const auto result = http->export_spans(batch, Clock::now() + milliseconds(300));
   EXPECT_EQ(result.code, ExportResult::Code::failure);
   EXPECT_NE(result.message.find("127.0.0.1:9"), std::string::npos) << result.message;
   EXPECT_EQ(logger.count(logs::Level::warn), 1u);
+}
+
+// Hands its lines over when it is destroyed, whichever thread lets it go last.
+class LastWordsLogger final : public logs::Logger {
+ public:
+  ~LastWordsLogger() override { last_words_.set_value(lines_); }
+  std::future<std::vector<std::string>> last_words() { return last_words_.get_future(); }
+  bool enabled(logs::Level, std::string_view) const noexcept override { return true; }
+  void write(logs::Level, std::string_view, std::string_view message, std::span<const logs::Field>,
+             const logs::Correlation*) const noexcept override {
+    std::lock_guard lock(mutex_);
+    lines_.emplace_back(message);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::vector<std::string> lines_;
+  std::promise<std::vector<std::string>> last_words_;
+};
+
+// A collector that never answers until the test says so, then is unreachable.
+class HangingTransport final : public OtlpTransport {
+ public:
+  std::promise<void> sending;
+  std::shared_future<void> release;
+
+  std::vector<std::size_t> prepare(SpanBatch batch, std::size_t, std::size_t& oversized) override {
+    oversized = 0;
+    return {batch.size()};
+  }
+  SendResult send(std::size_t, Clock::time_point) noexcept override {
+    if (!sent_once_) sending.set_value();
+    sent_once_ = true;
+    release.wait();
+    return unavailable();
+  }
+  void cancel() noexcept override {}
+
+ private:
+  bool sent_once_ = false;
+};
+
+TEST(AbandonedExportThread, LogsTheFailedSendToALoggerItsOwnerLetGo) {
+  // The service's exit: a shutdown that times out while a send hangs leaves the export
+  // thread running, and the service then destroys what it owns. When the send finally
+  // fails, the thread logs it: the logger must still be alive for it.
+  auto logger = std::make_shared<LastWordsLogger>();
+  auto last_words = logger->last_words();
+  std::promise<void> release;
+  auto transport = std::make_unique<HangingTransport>();
+  transport->release = release.get_future().share();
+  auto sending = transport->sending.get_future();
+  BatchConfig config;
+  config.schedule_delay = milliseconds(1);
+  config.export_timeout = milliseconds(300);
+  auto processor = std::make_unique<BatchSpanProcessor>(
+      make_exporter_with_transport(OtlpConfig{}, std::move(transport), logger), config,
+      [](std::string_view) {});
+  logger.reset();
+  processor->on_end(FinishedSpan::from(testing::make_span(1)));
+  ASSERT_EQ(sending.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+
+  EXPECT_FALSE(processor->shutdown(Clock::now() + milliseconds(50)));
+  processor.reset();
+  EXPECT_EQ(last_words.wait_for(milliseconds(0)), std::future_status::timeout)
+      << "the logger went before the export thread that uses it";
+
+  release.set_value();
+  ASSERT_EQ(last_words.wait_for(std::chrono::seconds(5)), std::future_status::ready)
+      << "the export thread never let the logger go";
+  const auto lines = last_words.get();
+  ASSERT_FALSE(lines.empty());
+  EXPECT_NE(lines.front().find("trace export failing"), std::string::npos) << lines.front();
 }
 
 }  // namespace
