@@ -66,6 +66,10 @@ int main(int argc, char** argv) {
   // even when the collector is unreachable.
   const auto now = std::chrono::steady_clock::now();
   const auto spans_deadline = now + ready.tracing->config().batch.export_timeout;
-  ready.shutdown(spans_deadline, spans_deadline + std::chrono::seconds(2));
+  const bool flushed = ready.shutdown(spans_deadline, spans_deadline + std::chrono::seconds(2));
+  // A flush that missed its deadline left an export thread inside a send (a collector
+  // that never answers). Running the process's static destructors under it would be
+  // undefined behaviour: end here. The database is closed and the logs are written.
+  if (!flushed) std::_Exit(status);
   return status;
 }

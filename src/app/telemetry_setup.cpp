@@ -104,7 +104,7 @@ void Telemetry::log_startup() const {
                 {"trace_view", trace_view ? "on" : "off"}});
 }
 
-void Telemetry::shutdown(std::chrono::steady_clock::time_point spans_deadline,
+bool Telemetry::shutdown(std::chrono::steady_clock::time_point spans_deadline,
                          std::chrono::steady_clock::time_point logs_deadline) const {
   const bool flushed = tracing->shutdown(spans_deadline);
   // Totals at exit: a drop is never silent (what opentelemetry-cpp users asked for).
@@ -122,6 +122,7 @@ void Telemetry::shutdown(std::chrono::steady_clock::time_point spans_deadline,
   }
   if (trace_view) trace_view->stop();
   logger->shutdown(logs_deadline);
+  return flushed;
 }
 
 }  // namespace app

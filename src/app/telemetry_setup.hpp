@@ -26,8 +26,9 @@ struct Telemetry {
 
   // Writes the start-up line describing the tracing pipeline.
   void log_startup() const;
-  // Flushes spans, then logs; each within its own share of the deadline.
-  void shutdown(std::chrono::steady_clock::time_point spans_deadline,
+  // Flushes spans, then logs; each within its own share of the deadline. False when
+  // the spans missed theirs: an export thread is then still running (see main).
+  bool shutdown(std::chrono::steady_clock::time_point spans_deadline,
                 std::chrono::steady_clock::time_point logs_deadline) const;
 
   std::string exporters_description;
