@@ -436,13 +436,31 @@ class EntrySpansOnlyTest(TracedServiceTestCase):
         self.assertEqual(server["parentSpanId"], parent_id)
         self.assertEqual(attribute(server, "http.response.status_code"), 200)
         self.assertEqual(attribute(server, "enduser.id"), str(user["id"]))
-        # What was logged under the statements names the request's span.
         request_id = response.headers["x-request-id"]
+        self.service.wait_for_log(
+            lambda l: l.get("request_id") == request_id and l.get("message") == "request completed")
         for line in self.service.logs_for(request_id):
             self.assertEqual(line.get("trace_id"), trace_id, line)
             self.assertEqual(line.get("span_id"), server["spanId"], line)
         started = self.service.wait_for_log(lambda l: l.get("message") == "tracing on")
         self.assertEqual(started["spans"], "entry")
+
+    def test_a_line_logged_under_a_child_span_names_the_request_span(self):
+        _, owner = self.service.new_user("entry-owner")
+        _, outsider = self.service.new_user("entry-outsider")
+        board = self.service.create_board(owner, name="entry-" + secrets.token_hex(4))
+        response, trace_id, _ = self.traced_request(
+            "GET", f"/api/boards/{board['id']}", token=outsider)
+        self.assertEqual(response.status, 404, response)
+        spans = self.complete_trace(trace_id)
+        self.assertEqual([s["name"] for s in spans], ["GET /api/boards/{id}"])
+        # Logged inside `authorize`, which records nothing here and takes the request's ids.
+        request_id = response.headers["x-request-id"]
+        denied = self.service.wait_for_log(
+            lambda l: l.get("request_id") == request_id
+            and l.get("message") == "access denied: not a member")
+        self.assertEqual(denied["trace_id"], trace_id, denied)
+        self.assertEqual(denied["span_id"], spans[0]["spanId"], denied)
 
 
 class ServerErrorSpanTest(TracedServiceTestCase):
