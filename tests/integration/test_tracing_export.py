@@ -424,15 +424,20 @@ class EntrySpansOnlyTest(TracedServiceTestCase):
 
     extra_env = {"BOARD_TRACE_SPANS": "entry"}
 
+    def read_board(self, board, token, status):
+        """Reads `board` as `token`; returns the response, its trace id, the caller's
+        span id and the one span exported."""
+        response, trace_id, parent_id = self.traced_request(
+            "GET", f"/api/boards/{board['id']}", token=token)
+        self.assertEqual(response.status, status, response)
+        spans = self.complete_trace(trace_id)
+        self.assertEqual([s["name"] for s in spans], ["GET /api/boards/{id}"])
+        return response, trace_id, parent_id, spans[0]
+
     def test_board_read_is_one_server_span_and_its_logs_name_it(self):
         user, token = self.service.new_user("entry")
         board = self.service.create_board(token, name="entry-" + secrets.token_hex(4))
-        response, trace_id, parent_id = self.traced_request(
-            "GET", f"/api/boards/{board['id']}", token=token)
-        self.assertEqual(response.status, 200, response)
-        spans = self.complete_trace(trace_id)
-        self.assertEqual([s["name"] for s in spans], ["GET /api/boards/{id}"])
-        server = spans[0]
+        response, trace_id, parent_id, server = self.read_board(board, token, 200)
         self.assertEqual(server["parentSpanId"], parent_id)
         self.assertEqual(attribute(server, "http.response.status_code"), 200)
         self.assertEqual(attribute(server, "enduser.id"), str(user["id"]))
@@ -449,18 +454,14 @@ class EntrySpansOnlyTest(TracedServiceTestCase):
         _, owner = self.service.new_user("entry-owner")
         _, outsider = self.service.new_user("entry-outsider")
         board = self.service.create_board(owner, name="entry-" + secrets.token_hex(4))
-        response, trace_id, _ = self.traced_request(
-            "GET", f"/api/boards/{board['id']}", token=outsider)
-        self.assertEqual(response.status, 404, response)
-        spans = self.complete_trace(trace_id)
-        self.assertEqual([s["name"] for s in spans], ["GET /api/boards/{id}"])
+        response, trace_id, _, server = self.read_board(board, outsider, 404)
         # Logged inside `authorize`, which records nothing here and takes the request's ids.
         request_id = response.headers["x-request-id"]
         denied = self.service.wait_for_log(
             lambda l: l.get("request_id") == request_id
             and l.get("message") == "access denied: not a member")
         self.assertEqual(denied["trace_id"], trace_id, denied)
-        self.assertEqual(denied["span_id"], spans[0]["spanId"], denied)
+        self.assertEqual(denied["span_id"], server["spanId"], denied)
 
 
 class ServerErrorSpanTest(TracedServiceTestCase):
