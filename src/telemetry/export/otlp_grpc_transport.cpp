@@ -7,6 +7,7 @@
 // The stub, channel and completion queue live as long as the transport; only the
 // ClientContext (single-use in gRPC) is made per call.
 
+#include <absl/synchronization/mutex.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
@@ -88,9 +89,20 @@ std::string_view code_name(grpc::StatusCode code) {
   return index < std::size(kNames) ? kNames[index] : "UNKNOWN";
 }
 
+// Debian builds Abseil without NDEBUG, which leaves its debug lock-order checker on:
+// every absl::Mutex gRPC takes records a graph edge and a stack trace, and an order it
+// takes for a cycle aborts the process ("dying due to potential deadlock"). gRPC's
+// tracker holds such reports that were no deadlock, one on a failing connect
+// (grpc/grpc#40390): a collector that is down could end the service. Abseil's release
+// builds ignore them by default (ADR 027).
+void stop_abseil_deadlock_aborts() noexcept {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+}
+
 class GrpcTransport final : public OtlpTransport {
  public:
   GrpcTransport(const OtlpConfig& config, Resource resource) : config_(config), encoder_(resource) {
+    stop_abseil_deadlock_aborts();
     const auto parts = split_endpoint(config.endpoint);
     if (!parts)
       throw OtlpConfigError({"OTEL_EXPORTER_OTLP_ENDPOINT: unusable URL " + config.endpoint});
